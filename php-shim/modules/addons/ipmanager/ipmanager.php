@@ -1,0 +1,101 @@
+<?php
+/**
+ * IP Manager for WHMCS: addon module entry points.
+ *
+ * Every decision is made by the ipmanager PHP extension (Rust). These
+ * functions only hand WHMCS's calls to it and render what it returns.
+ */
+
+use WHMCS\Module\Addon\Ipmanager\Admin\Controller as AdminController;
+use WHMCS\Module\Addon\Ipmanager\Runtime;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+require_once __DIR__ . '/lib/Runtime.php';
+require_once __DIR__ . '/lib/View.php';
+require_once __DIR__ . '/lib/Admin/Controller.php';
+
+function ipmanager_config()
+{
+    return [
+        'name' => 'IP Manager',
+        'description' => 'IPv4/IPv6 subnets and pools, automatic IP assignment on provisioning, '
+            . 'synchronisation with WHMCS and client-area IP listing.',
+        'author' => 'ipmanager',
+        'language' => 'english',
+        'version' => Runtime::VERSION,
+        'fields' => [
+            'usage_alert_threshold' => [
+                'FriendlyName' => 'Usage Alert Threshold (%)',
+                'Type' => 'text',
+                'Size' => '5',
+                'Default' => '80',
+                'Description' => 'Email the first administrator when a subnet or pool is fuller than this.',
+            ],
+            'ip_cleaner_enabled' => [
+                'FriendlyName' => 'IP Cleaner Enabled',
+                'Type' => 'yesno',
+                'Description' => 'Run the IP Cleaner with the cron job.',
+            ],
+            'ip_cleaner_behavior' => [
+                'FriendlyName' => 'IP Cleaner Behavior',
+                'Type' => 'dropdown',
+                'Options' => ['notify' => 'Notify only', 'mark_free' => 'Mark free'],
+                'Default' => 'notify',
+                'Description' => 'Notify only sends a report; Mark free unassigns the addresses, then reports.',
+            ],
+            'use_custom_field' => [
+                'FriendlyName' => 'Use Custom Field Instead Of Assigned IP',
+                'Type' => 'yesno',
+                'Description' => 'Allow configurations to write the address to a product custom field.',
+            ],
+            'delete_data_on_deactivate' => [
+                'FriendlyName' => 'Delete all data on deactivate',
+                'Type' => 'yesno',
+                'Description' => 'Drop every IP Manager table when the module is deactivated. Leave off to keep your data.',
+            ],
+        ],
+    ];
+}
+
+/** Runs a lifecycle call and answers in WHMCS's status/description shape. */
+function ipmanager_lifecycle(callable $call)
+{
+    $problem = Runtime::boot();
+    if ($problem !== null) {
+        return ['status' => 'error', 'description' => $problem];
+    }
+    try {
+        return $call(Runtime::admin());
+    } catch (\Throwable $e) {
+        return ['status' => 'error', 'description' => $e->getMessage()];
+    }
+}
+
+function ipmanager_activate()
+{
+    return ipmanager_lifecycle('ipmanager_module_activate');
+}
+
+function ipmanager_deactivate()
+{
+    return ipmanager_lifecycle('ipmanager_module_deactivate');
+}
+
+function ipmanager_upgrade($vars)
+{
+    $previous = (string) ($vars['version'] ?? '');
+    $outcome = ipmanager_lifecycle(static function (array $admin) use ($previous) {
+        return ipmanager_module_upgrade($admin, $previous);
+    });
+    if ($outcome['status'] !== 'success') {
+        logActivity('IP Manager upgrade failed: ' . $outcome['description']);
+    }
+}
+
+function ipmanager_output($vars)
+{
+    echo (new AdminController($vars))->handle($_GET, $_POST, $_SERVER['REQUEST_METHOD'] ?? 'GET');
+}

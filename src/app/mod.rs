@@ -1,0 +1,7 @@
+//! Use cases. Each takes its edges (a connection) as arguments and returns
+//! plain data that serialises to what the pages and hooks need.
+
+pub mod actor;
+pub mod dashboard;
+pub mod input;
+pub mod module;
