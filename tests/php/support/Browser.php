@@ -1,0 +1,80 @@
+<?php
+
+namespace IpManager\Tests;
+
+/** A tiny HTTP client with a cookie jar, for driving harness pages. */
+final class Browser
+{
+    private string $base;
+    private array $cookies = [];
+    public int $status = 0;
+    public array $headers = [];
+
+    public function __construct(string $base)
+    {
+        $this->base = $base;
+    }
+
+    public function get(string $path): string
+    {
+        return $this->request('GET', $path);
+    }
+
+    public function post(string $path, array $form): string
+    {
+        return $this->request('POST', $path, http_build_query($form));
+    }
+
+    /** The CSRF token printed in a page's forms. */
+    public static function token(string $html): string
+    {
+        if (!preg_match('/name="token" value="([^"]+)"/', $html, $m)) {
+            throw new \RuntimeException("no CSRF token in page:\n" . substr($html, 0, 2000));
+        }
+        return html_entity_decode($m[1]);
+    }
+
+    public function loginAdmin(string $username = 'admin', string $password = 'admin'): void
+    {
+        $page = $this->get('/admin/login.php');
+        $this->post('/admin/login.php', ['username' => $username, 'password' => $password, 'token' => self::token($page)]);
+    }
+
+    public function loginClient(string $email, string $password): void
+    {
+        $page = $this->get('/login.php');
+        $this->post('/login.php', ['username' => $email, 'password' => $password, 'token' => self::token($page)]);
+    }
+
+    private function request(string $method, string $path, ?string $body = null, int $redirects = 5): string
+    {
+        $headers = ['Cookie: ' . implode('; ', array_map(fn ($k, $v) => "$k=$v", array_keys($this->cookies), $this->cookies))];
+        if ($body !== null) {
+            $headers[] = 'Content-Type: application/x-www-form-urlencoded';
+        }
+        $context = stream_context_create(['http' => [
+            'method' => $method, 'header' => implode("\r\n", $headers), 'content' => $body ?? '',
+            'ignore_errors' => true, 'follow_location' => 0, 'timeout' => 30,
+        ]]);
+        $html = (string) file_get_contents($this->base . $path, false, $context);
+        $this->headers = $http_response_header ?? [];
+        $this->status = (int) (explode(' ', $this->headers[0] ?? 'HTTP/1.1 0')[1] ?? 0);
+        $location = null;
+        foreach ($this->headers as $header) {
+            if (preg_match('/^Set-Cookie:\s*([^=]+)=([^;]*)/i', $header, $m)) {
+                $this->cookies[$m[1]] = $m[2];
+            }
+            if (preg_match('/^Location:\s*(.+)$/i', $header, $m)) {
+                $location = trim($m[1]);
+            }
+        }
+        if ($location !== null && $redirects > 0) {
+            $location = preg_replace('#^https?://[^/]+#', '', $location);
+            if ($location[0] !== '/') {
+                $location = rtrim(dirname(parse_url($path, PHP_URL_PATH)), '/') . '/' . $location;
+            }
+            return $this->request('GET', $location, null, $redirects - 1);
+        }
+        return $html;
+    }
+}
