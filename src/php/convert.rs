@@ -11,15 +11,7 @@ use crate::{Error, Result};
 pub fn to_value(zval: &Zval) -> Value {
     let zval = zval.dereference();
     if let Some(array) = zval.array() {
-        return if array.has_sequential_keys() {
-            Value::Array(array.values().map(to_value).collect())
-        } else {
-            let mut map = Map::with_capacity(array.len());
-            for (key, value) in array {
-                map.insert(key.to_string(), to_value(value));
-            }
-            Value::Object(map)
-        };
+        return array_to_value(array);
     }
     if let Some(b) = zval.bool() {
         return Value::Bool(b);
@@ -36,6 +28,18 @@ pub fn to_value(zval: &Zval) -> Value {
         }));
     }
     Value::Null
+}
+
+pub fn array_to_value(array: &ZendHashTable) -> Value {
+    if array.has_sequential_keys() {
+        Value::Array(array.values().map(to_value).collect())
+    } else {
+        let mut map = Map::with_capacity(array.len());
+        for (key, value) in array {
+            map.insert(key.to_string(), to_value(value));
+        }
+        Value::Object(map)
+    }
 }
 
 pub fn to_zval(value: &Value) -> Result<Zval> {

@@ -2,7 +2,7 @@
 //! its arguments, runs one use case and converts the result; nothing else.
 
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::json;
 
 use super::{input, respond};
@@ -12,7 +12,7 @@ use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
 
-fn actor(zval: &Zval) -> crate::Result<Actor> {
+fn actor(zval: &ZendHashTable) -> crate::Result<Actor> {
     Actor::from_input(&input(zval)?)
 }
 
@@ -41,9 +41,9 @@ pub fn ipmanager_build_info() -> PhpResult<Zval> {
 /// Hands WHMCS's database settings to this process; no I/O happens here, and
 /// the connection is reused as long as the settings do not change.
 #[php_function]
-pub fn ipmanager_connect(settings: &Zval) -> PhpResult<Zval> {
+pub fn ipmanager_connect(settings: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
-        let config: WhmcsDatabaseConfig = serde_json::from_value(super::convert::to_value(settings))
+        let config: WhmcsDatabaseConfig = serde_json::from_value(super::convert::array_to_value(settings))
             .map_err(|e| Error::invalid(format!("database settings: {e}")))?;
         runtime::configure(ConnectionSettings::from_whmcs(&config)?)?;
         Ok(true)
@@ -53,7 +53,7 @@ pub fn ipmanager_connect(settings: &Zval) -> PhpResult<Zval> {
 // --- Addon lifecycle (Setup > Addon Modules) ----------------------------------
 
 #[php_function]
-pub fn ipmanager_module_activate(acting: &Zval) -> PhpResult<Zval> {
+pub fn ipmanager_module_activate(acting: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         let actor = actor(acting)?;
         with_connection(|conn| async move { module::activate(conn, &actor).await })
@@ -61,7 +61,7 @@ pub fn ipmanager_module_activate(acting: &Zval) -> PhpResult<Zval> {
 }
 
 #[php_function]
-pub fn ipmanager_module_deactivate(acting: &Zval) -> PhpResult<Zval> {
+pub fn ipmanager_module_deactivate(acting: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         let actor = actor(acting)?;
         with_connection(|conn| async move { module::deactivate(conn, &actor).await })
@@ -69,7 +69,7 @@ pub fn ipmanager_module_deactivate(acting: &Zval) -> PhpResult<Zval> {
 }
 
 #[php_function]
-pub fn ipmanager_module_upgrade(acting: &Zval, previous_version: String) -> PhpResult<Zval> {
+pub fn ipmanager_module_upgrade(acting: &ZendHashTable, previous_version: String) -> PhpResult<Zval> {
     respond(|| {
         let actor = actor(acting)?;
         with_connection(|conn| async move { module::upgrade(conn, &actor, &previous_version).await })
@@ -85,7 +85,7 @@ pub fn ipmanager_schema_status() -> PhpResult<Zval> {
 // --- Dashboard ------------------------------------------------------------------
 
 #[php_function]
-pub fn ipmanager_dashboard(acting: &Zval) -> PhpResult<Zval> {
+pub fn ipmanager_dashboard(acting: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         actor(acting)?;
         with_connection(dashboard::overview)

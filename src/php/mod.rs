@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use ext_php_rs::ffi::zend_ini_entry;
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs, ModuleEntry};
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use serde::Serialize;
@@ -99,8 +99,8 @@ fn respond<T: Serialize>(use_case: impl FnOnce() -> Result<T>) -> PhpResult<Zval
 }
 
 /// A PHP array argument as request input.
-fn input(zval: &Zval) -> Result<Input> {
-    Input::new(convert::to_value(zval))
+fn input(array: &ZendHashTable) -> Result<Input> {
+    Input::new(convert::array_to_value(array))
 }
 
 #[php_module]

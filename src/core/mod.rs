@@ -1,0 +1,2 @@
+//! The pure core: address math, ranges, reservations, allocation planning and
+//! validation. No I/O here.
