@@ -96,3 +96,12 @@ impl From<mysql_async::Error> for Error {
         }
     }
 }
+
+impl From<crate::core::CoreError> for Error {
+    fn from(e: crate::core::CoreError) -> Self {
+        match e.field() {
+            Some(field) => Error::field(field, e.to_string()),
+            None => Error::invalid(e.to_string()),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! plain data that serialises to what the pages and hooks need.
 
 pub mod actor;
+pub mod allocation;
 pub mod dashboard;
 pub mod input;
 pub mod module;

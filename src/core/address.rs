@@ -73,8 +73,14 @@ impl Address {
 
     pub fn from_ip(ip: IpAddr) -> Self {
         match ip {
-            IpAddr::V4(v4) => Address { version: IpVersion::V4, value: u128::from(u32::from(v4)) },
-            IpAddr::V6(v6) => Address { version: IpVersion::V6, value: u128::from(v6) },
+            IpAddr::V4(v4) => Address {
+                version: IpVersion::V4,
+                value: u128::from(u32::from(v4)),
+            },
+            IpAddr::V6(v6) => Address {
+                version: IpVersion::V6,
+                value: u128::from(v6),
+            },
         }
     }
 
@@ -129,7 +135,10 @@ impl Address {
 
     /// The address `n` before, or `None` below the version's zero address.
     pub fn checked_sub(self, n: u128) -> Option<Self> {
-        Some(Address { version: self.version, value: self.value.checked_sub(n)? })
+        Some(Address {
+            version: self.version,
+            value: self.value.checked_sub(n)?,
+        })
     }
 
     /// The highest address of the version (255.255.255.255 or ffff:…:ffff).
@@ -164,7 +173,10 @@ fn explain_unparsable(text: &str) -> ErrorKind {
         }
     }
     match without_leading_zeros(text) {
-        Some(suggestion) => ErrorKind::LeadingZeros { text: text.to_string(), suggestion },
+        Some(suggestion) => ErrorKind::LeadingZeros {
+            text: text.to_string(),
+            suggestion,
+        },
         None => ErrorKind::NotAnAddress { text: text.to_string() },
     }
 }
@@ -281,7 +293,10 @@ mod tests {
         assert_eq!(top6.checked_add(1), None);
         assert_eq!(addr("::").checked_sub(1), None);
         assert_eq!(Address::new(IpVersion::V4, 1 << 32), None);
-        assert_eq!(Address::new(IpVersion::V6, 1 << 32).map(Address::canonical), Some("::1:0:0".into()));
+        assert_eq!(
+            Address::new(IpVersion::V6, 1 << 32).map(Address::canonical),
+            Some("::1:0:0".into())
+        );
     }
 
     #[test]
@@ -314,8 +329,8 @@ mod tests {
         }
 
         #[test]
-        fn bin_order_is_address_order_within_a_version(a in any_address(), b in any_address()) {
-            prop_assume!(a.version() == b.version());
+        fn bin_order_is_address_order_within_a_version(a in any_address(), b in any::<u128>()) {
+            let b = Address::new(a.version(), b & Address::max_value(a.version()).value()).unwrap();
             prop_assert_eq!(a.to_bin().cmp(&b.to_bin()), a.cmp(&b));
         }
 

@@ -36,7 +36,10 @@ impl CoreError {
     /// The same error, reported against `field`; parsers that do not know the
     /// form they serve leave it to their caller to say which field it was.
     pub fn in_field(self, field: &'static str) -> Self {
-        CoreError { field: Some(field), ..self }
+        CoreError {
+            field: Some(field),
+            ..self
+        }
     }
 
     /// The form field the error belongs to, if any.
@@ -69,40 +72,107 @@ impl std::error::Error for CoreError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorKind {
     /// A required value is empty; `what` names it, e.g. "an IP address".
-    Required { what: &'static str },
-    NotAnAddress { text: String },
-    NotAnAddressOrRange { text: String },
+    Required {
+        what: &'static str,
+    },
+    NotAnAddress {
+        text: String,
+    },
+    NotAnAddressOrRange {
+        text: String,
+    },
     /// An IPv6 address with `%zone`: a zone only means something on one host.
-    ZoneId { text: String },
+    ZoneId {
+        text: String,
+    },
     /// `010.0.0.1`: some tools read a leading zero as octal, so it is ambiguous.
-    LeadingZeros { text: String, suggestion: String },
-    MixedVersions { text: String },
-    ReversedRange { text: String, suggestion: String },
-    NotANetwork { text: String },
-    MissingPrefixLength { text: String },
+    LeadingZeros {
+        text: String,
+        suggestion: String,
+    },
+    MixedVersions {
+        text: String,
+    },
+    ReversedRange {
+        text: String,
+        suggestion: String,
+    },
+    NotANetwork {
+        text: String,
+    },
+    MissingPrefixLength {
+        text: String,
+    },
     /// The prefix length is not a number from the allowed span.
-    InvalidPrefixLength { text: String, version: IpVersion },
+    InvalidPrefixLength {
+        text: String,
+        version: IpVersion,
+    },
     /// The address has bits set beyond the prefix; `network` is as typed.
-    HostBitsSet { network: IpNet, suggestion: IpNet },
+    HostBitsSet {
+        network: IpNet,
+        suggestion: IpNet,
+    },
     /// Shorter than the largest subnet the module manages (see `network`).
-    TooLarge { network: IpNet },
+    TooLarge {
+        network: IpNet,
+    },
     /// The value is of the other IP version than the subnet it belongs to.
-    WrongVersion { text: String, version: IpVersion, network: IpNet },
-    Outside { text: String, network: IpNet },
+    WrongVersion {
+        text: String,
+        version: IpVersion,
+        network: IpNet,
+    },
+    Outside {
+        text: String,
+        network: IpNet,
+    },
     /// A range that starts or ends inside the subnet but not both.
-    PartlyOutside { text: String, network: IpNet },
-    ParentVersion { child: IpNet, parent: IpNet },
-    NotInsideParent { child: IpNet, parent: IpNet },
-    SameAsParent { network: IpNet },
-    Duplicate { network: IpNet, existing_id: u32 },
-    Overlaps { network: IpNet, existing: IpNet, existing_id: u32 },
+    PartlyOutside {
+        text: String,
+        network: IpNet,
+    },
+    ParentVersion {
+        child: IpNet,
+        parent: IpNet,
+    },
+    NotInsideParent {
+        child: IpNet,
+        parent: IpNet,
+    },
+    SameAsParent {
+        network: IpNet,
+    },
+    Duplicate {
+        network: IpNet,
+        existing_id: u32,
+    },
+    Overlaps {
+        network: IpNet,
+        existing: IpNet,
+        existing_id: u32,
+    },
     /// An IPv4 gateway on the network or broadcast address, which no host can use.
-    GatewayNotHost { gateway: String, role: &'static str, network: IpNet },
+    GatewayNotHost {
+        gateway: String,
+        role: &'static str,
+        network: IpNet,
+    },
     /// A pool range whose last address comes before its first.
-    RangeEndsBeforeStart { first: String, last: String },
+    RangeEndsBeforeStart {
+        first: String,
+        last: String,
+    },
     /// A delegated prefix length that cannot fit in, or is longer than, the range.
-    DelegationLength { requested: u8, from: String, shortest: u8, longest: u8 },
-    UnknownReservationKind { text: String },
+    DelegationLength {
+        requested: u8,
+        from: String,
+        shortest: u8,
+        longest: u8,
+    },
+    UnknownReservationKind {
+        text: String,
+    },
 }
 
 impl fmt::Display for ErrorKind {
@@ -177,11 +247,15 @@ impl fmt::Display for ErrorKind {
                 f,
                 "{gateway} is the {role} of {network}; choose a host address for the gateway"
             ),
-            RangeEndsBeforeStart { first, last } => write!(
-                f,
-                "The range ends at {last}, before its first address {first}"
-            ),
-            DelegationLength { requested, from, shortest, longest } => write!(
+            RangeEndsBeforeStart { first, last } => {
+                write!(f, "The range ends at {last}, before its first address {first}")
+            }
+            DelegationLength {
+                requested,
+                from,
+                shortest,
+                longest,
+            } => write!(
                 f,
                 "A /{requested} cannot be delegated from {from}; choose a prefix length from /{shortest} to /{longest}"
             ),
@@ -216,19 +290,29 @@ mod tests {
         let cases: Vec<(ErrorKind, &str)> = vec![
             (ErrorKind::Required { what: "an IP address" }, "Enter an IP address."),
             (
-                ErrorKind::HostBitsSet { network: net("79.133.56.7/24"), suggestion: net("79.133.56.0/24") },
+                ErrorKind::HostBitsSet {
+                    network: net("79.133.56.7/24"),
+                    suggestion: net("79.133.56.0/24"),
+                },
                 "79.133.56.7/24 is not a network address; did you mean 79.133.56.0/24?",
             ),
             (
-                ErrorKind::TooLarge { network: net("10.0.0.0/7") },
+                ErrorKind::TooLarge {
+                    network: net("10.0.0.0/7"),
+                },
                 "10.0.0.0/7 is too large; an IPv4 subnet can be at most a /8",
             ),
             (
-                ErrorKind::TooLarge { network: net("2000::/15") },
+                ErrorKind::TooLarge {
+                    network: net("2000::/15"),
+                },
                 "2000::/15 is too large; an IPv6 subnet can be at most a /16",
             ),
             (
-                ErrorKind::InvalidPrefixLength { text: "10.0.0.0/33".into(), version: IpVersion::V4 },
+                ErrorKind::InvalidPrefixLength {
+                    text: "10.0.0.0/33".into(),
+                    version: IpVersion::V4,
+                },
                 "\"10.0.0.0/33\" has an invalid prefix length; an IPv4 subnet takes /8 to /32",
             ),
             (
@@ -240,7 +324,10 @@ mod tests {
                 "\"2001:db8::1\" is IPv6 but 79.133.56.0/24 is IPv4",
             ),
             (
-                ErrorKind::Outside { text: "79.133.57.9".into(), network: net("79.133.56.0/24") },
+                ErrorKind::Outside {
+                    text: "79.133.57.9".into(),
+                    network: net("79.133.56.0/24"),
+                },
                 "\"79.133.57.9\" is outside 79.133.56.0/24",
             ),
             (

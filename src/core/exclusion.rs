@@ -31,7 +31,11 @@ pub fn parse_exclusions(text: &str, network: &IpNet) -> Result<Exclusions, CoreE
     }
     Ok(Exclusions {
         ranges: entries.iter().copied().collect(),
-        text: entries.iter().map(AddressRange::to_string).collect::<Vec<_>>().join("\n"),
+        text: entries
+            .iter()
+            .map(AddressRange::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
     })
 }
 
@@ -40,11 +44,21 @@ fn parse_entry(entry: &str, network: &IpNet) -> Result<AddressRange, CoreError> 
     let subnet = AddressRange::from_network(network);
     let text = entry.to_string();
     let kind = if range.version() != IpVersion::of_network(network) {
-        ErrorKind::WrongVersion { text, version: range.version(), network: *network }
+        ErrorKind::WrongVersion {
+            text,
+            version: range.version(),
+            network: *network,
+        }
     } else if !range.overlaps(subnet) {
-        ErrorKind::Outside { text, network: *network }
+        ErrorKind::Outside {
+            text,
+            network: *network,
+        }
     } else if !(subnet.contains(range.first()) && subnet.contains(range.last())) {
-        ErrorKind::PartlyOutside { text, network: *network }
+        ErrorKind::PartlyOutside {
+            text,
+            network: *network,
+        }
     } else {
         return Ok(range);
     };
@@ -74,14 +88,23 @@ mod tests {
             "79.133.56.10\n79.133.56.20-79.133.56.30\n79.133.56.11\n79.133.56.40-79.133.56.41"
         );
         let merged: Vec<String> = exclusions.ranges.iter().map(|r| r.to_string()).collect();
-        assert_eq!(merged, ["79.133.56.10-79.133.56.11", "79.133.56.20-79.133.56.30", "79.133.56.40-79.133.56.41"]);
+        assert_eq!(
+            merged,
+            [
+                "79.133.56.10-79.133.56.11",
+                "79.133.56.20-79.133.56.30",
+                "79.133.56.40-79.133.56.41"
+            ]
+        );
     }
 
     #[test]
     fn canonicalises_ipv6_and_drops_repeats() {
-        let exclusions =
-            parse_exclusions("2001:DB8::10-2001:db8::1F\n2001:db8:0::10-2001:db8::1f, 2001:0db8::ff", &net("2001:db8::/64"))
-                .unwrap();
+        let exclusions = parse_exclusions(
+            "2001:DB8::10-2001:db8::1F\n2001:db8:0::10-2001:db8::1f, 2001:0db8::ff",
+            &net("2001:db8::/64"),
+        )
+        .unwrap();
         assert_eq!(exclusions.text, "2001:db8::10-2001:db8::1f\n2001:db8::ff");
     }
 
@@ -95,21 +118,45 @@ mod tests {
     #[test]
     fn names_the_bad_entry_and_why() {
         let subnet = "79.133.56.0/24";
-        assert_eq!(refused("79.133.56.1\n79.133.57.9", subnet), "\"79.133.57.9\" is outside 79.133.56.0/24");
-        assert_eq!(refused("79.133.56.x", subnet), "\"79.133.56.x\" is not an IP address or range");
-        assert_eq!(refused("79.133.56.1 79.133.56.2", subnet), "\"79.133.56.1 79.133.56.2\" is not an IP address or range");
+        assert_eq!(
+            refused("79.133.56.1\n79.133.57.9", subnet),
+            "\"79.133.57.9\" is outside 79.133.56.0/24"
+        );
+        assert_eq!(
+            refused("79.133.56.x", subnet),
+            "\"79.133.56.x\" is not an IP address or range"
+        );
+        assert_eq!(
+            refused("79.133.56.1 79.133.56.2", subnet),
+            "\"79.133.56.1 79.133.56.2\" is not an IP address or range"
+        );
         assert_eq!(
             refused("79.133.56.20-79.133.56.10", subnet),
             "\"79.133.56.20-79.133.56.10\" ends before it starts; did you mean 79.133.56.10-79.133.56.20?"
         );
-        assert_eq!(refused("79.133.56.250-79.133.57.5", subnet), "\"79.133.56.250-79.133.57.5\" reaches outside 79.133.56.0/24");
-        assert_eq!(refused("79.133.55.0-79.133.55.5", subnet), "\"79.133.55.0-79.133.55.5\" is outside 79.133.56.0/24");
-        assert_eq!(refused("2001:db8::1", subnet), "\"2001:db8::1\" is IPv6 but 79.133.56.0/24 is IPv4");
-        assert_eq!(refused("79.133.56.1-2001:db8::1", subnet), "\"79.133.56.1-2001:db8::1\" mixes IPv4 and IPv6");
+        assert_eq!(
+            refused("79.133.56.250-79.133.57.5", subnet),
+            "\"79.133.56.250-79.133.57.5\" reaches outside 79.133.56.0/24"
+        );
+        assert_eq!(
+            refused("79.133.55.0-79.133.55.5", subnet),
+            "\"79.133.55.0-79.133.55.5\" is outside 79.133.56.0/24"
+        );
+        assert_eq!(
+            refused("2001:db8::1", subnet),
+            "\"2001:db8::1\" is IPv6 but 79.133.56.0/24 is IPv4"
+        );
+        assert_eq!(
+            refused("79.133.56.1-2001:db8::1", subnet),
+            "\"79.133.56.1-2001:db8::1\" mixes IPv4 and IPv6"
+        );
         assert_eq!(
             refused("079.133.56.1", subnet),
             "\"079.133.56.1\" has leading zeros, which some systems read as octal; write 79.133.56.1"
         );
-        assert_eq!(refused("2001:db9::1", "2001:db8::/32"), "\"2001:db9::1\" is outside 2001:db8::/32");
+        assert_eq!(
+            refused("2001:db9::1", "2001:db8::/32"),
+            "\"2001:db9::1\" is outside 2001:db8::/32"
+        );
     }
 }

@@ -29,7 +29,10 @@ pub fn parse_network(text: &str) -> Result<IpNet, CoreError> {
 fn parse_network_text(text: &str) -> Result<IpNet, CoreError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(ErrorKind::Required { what: "the subnet in CIDR form, e.g. 79.133.56.0/24" }.into());
+        return Err(ErrorKind::Required {
+            what: "the subnet in CIDR form, e.g. 79.133.56.0/24",
+        }
+        .into());
     }
     // Precise address errors (leading zeros, zone id) are kept; any other
     // failure means the whole text is not CIDR.
@@ -45,7 +48,12 @@ fn parse_network_text(text: &str) -> Result<IpNet, CoreError> {
     };
     let address = address_of(address_text)?;
     let version = address.version();
-    let invalid_length = || CoreError::new(ErrorKind::InvalidPrefixLength { text: text.to_string(), version });
+    let invalid_length = || {
+        CoreError::new(ErrorKind::InvalidPrefixLength {
+            text: text.to_string(),
+            version,
+        })
+    };
     let length_text = length_text.trim();
     if length_text.is_empty() || length_text.len() > 3 || !length_text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid_length());
@@ -56,7 +64,11 @@ fn parse_network_text(text: &str) -> Result<IpNet, CoreError> {
         return Err(ErrorKind::TooLarge { network }.into());
     }
     if network.trunc() != network {
-        return Err(ErrorKind::HostBitsSet { network, suggestion: network.trunc() }.into());
+        return Err(ErrorKind::HostBitsSet {
+            network,
+            suggestion: network.trunc(),
+        }
+        .into());
     }
     Ok(network)
 }
@@ -65,11 +77,17 @@ fn parse_network_text(text: &str) -> Result<IpNet, CoreError> {
 /// Errors belong to the `cidr` field.
 pub fn validate_child(child: &IpNet, parent: &IpNet) -> Result<(), CoreError> {
     let kind = if IpVersion::of_network(child) != IpVersion::of_network(parent) {
-        ErrorKind::ParentVersion { child: *child, parent: *parent }
+        ErrorKind::ParentVersion {
+            child: *child,
+            parent: *parent,
+        }
     } else if child.trunc() == parent.trunc() {
         ErrorKind::SameAsParent { network: *child }
     } else if !parent.contains(child) {
-        ErrorKind::NotInsideParent { child: *child, parent: *parent }
+        ErrorKind::NotInsideParent {
+            child: *child,
+            parent: *parent,
+        }
     } else {
         return Ok(());
     };
@@ -83,9 +101,16 @@ pub fn validate_child(child: &IpNet, parent: &IpNet) -> Result<(), CoreError> {
 pub fn validate_siblings(new: &IpNet, existing: &[(u32, IpNet)]) -> Result<(), CoreError> {
     for (id, other) in existing {
         let kind = if other.trunc() == new.trunc() {
-            ErrorKind::Duplicate { network: *new, existing_id: *id }
+            ErrorKind::Duplicate {
+                network: *new,
+                existing_id: *id,
+            }
         } else if new.contains(other) || other.contains(new) {
-            ErrorKind::Overlaps { network: *new, existing: *other, existing_id: *id }
+            ErrorKind::Overlaps {
+                network: *new,
+                existing: *other,
+                existing_id: *id,
+            }
         } else {
             continue;
         };
@@ -140,8 +165,11 @@ pub fn validate_pool_range(start: &str, end: &str, network: &IpNet) -> Result<Ad
     let first = bound(start, field::RANGE_START, "the first address of the range")?;
     let last = bound(end, field::RANGE_END, "the last address of the range")?;
     AddressRange::new(first, last).ok_or_else(|| {
-        CoreError::new(ErrorKind::RangeEndsBeforeStart { first: first.canonical(), last: last.canonical() })
-            .in_field(field::RANGE_END)
+        CoreError::new(ErrorKind::RangeEndsBeforeStart {
+            first: first.canonical(),
+            last: last.canonical(),
+        })
+        .in_field(field::RANGE_END)
     })
 }
 
@@ -149,10 +177,19 @@ pub fn validate_pool_range(start: &str, end: &str, network: &IpNet) -> Result<Ad
 fn address_inside(text: &str, network: &IpNet) -> Result<Address, CoreError> {
     let address = Address::parse(text)?;
     if address.version() != IpVersion::of_network(network) {
-        return Err(ErrorKind::WrongVersion { text: text.to_string(), version: address.version(), network: *network }.into());
+        return Err(ErrorKind::WrongVersion {
+            text: text.to_string(),
+            version: address.version(),
+            network: *network,
+        }
+        .into());
     }
     if !network.contains(&address.to_ip()) {
-        return Err(ErrorKind::Outside { text: text.to_string(), network: *network }.into());
+        return Err(ErrorKind::Outside {
+            text: text.to_string(),
+            network: *network,
+        }
+        .into());
     }
     Ok(address)
 }
@@ -185,7 +222,10 @@ mod tests {
     #[test]
     fn refuses_host_bits_with_a_suggestion() {
         let error = refused("79.133.56.7/24");
-        assert_eq!(error.to_string(), "79.133.56.7/24 is not a network address; did you mean 79.133.56.0/24?");
+        assert_eq!(
+            error.to_string(),
+            "79.133.56.7/24 is not a network address; did you mean 79.133.56.0/24?"
+        );
         assert_eq!(error.field(), Some("cidr"));
         assert_eq!(
             refused("2001:DB8::1/32").to_string(),
@@ -199,29 +239,80 @@ mod tests {
 
     #[test]
     fn refuses_absurd_sizes_naming_the_limit() {
-        assert_eq!(refused("10.0.0.0/7").to_string(), "10.0.0.0/7 is too large; an IPv4 subnet can be at most a /8");
-        assert_eq!(refused("0.0.0.0/0").to_string(), "0.0.0.0/0 is too large; an IPv4 subnet can be at most a /8");
-        assert_eq!(refused("2000::/15").to_string(), "2000::/15 is too large; an IPv6 subnet can be at most a /16");
-        assert_eq!(refused("::/0").to_string(), "::/0 is too large; an IPv6 subnet can be at most a /16");
-        assert_eq!(refused("10.1.2.3/4").to_string(), "10.1.2.3/4 is too large; an IPv4 subnet can be at most a /8");
+        assert_eq!(
+            refused("10.0.0.0/7").to_string(),
+            "10.0.0.0/7 is too large; an IPv4 subnet can be at most a /8"
+        );
+        assert_eq!(
+            refused("0.0.0.0/0").to_string(),
+            "0.0.0.0/0 is too large; an IPv4 subnet can be at most a /8"
+        );
+        assert_eq!(
+            refused("2000::/15").to_string(),
+            "2000::/15 is too large; an IPv6 subnet can be at most a /16"
+        );
+        assert_eq!(
+            refused("::/0").to_string(),
+            "::/0 is too large; an IPv6 subnet can be at most a /16"
+        );
+        assert_eq!(
+            refused("10.1.2.3/4").to_string(),
+            "10.1.2.3/4 is too large; an IPv4 subnet can be at most a /8"
+        );
     }
 
     #[test]
     fn refuses_malformed_text() {
         let cases = [
             ("", "Enter the subnet in CIDR form, e.g. 79.133.56.0/24."),
-            ("79.133.56.0", "\"79.133.56.0\" has no prefix length; write the subnet as address/length, e.g. 79.133.56.0/24"),
-            ("79.133.56.0/", "\"79.133.56.0/\" has an invalid prefix length; an IPv4 subnet takes /8 to /32"),
-            ("79.133.56.0/33", "\"79.133.56.0/33\" has an invalid prefix length; an IPv4 subnet takes /8 to /32"),
-            ("79.133.56.0/+24", "\"79.133.56.0/+24\" has an invalid prefix length; an IPv4 subnet takes /8 to /32"),
-            ("79.133.56.0/0024", "\"79.133.56.0/0024\" has an invalid prefix length; an IPv4 subnet takes /8 to /32"),
-            ("79.133.56.0/24/1", "\"79.133.56.0/24/1\" has an invalid prefix length; an IPv4 subnet takes /8 to /32"),
-            ("2001:db8::/129", "\"2001:db8::/129\" has an invalid prefix length; an IPv6 subnet takes /16 to /128"),
-            ("79.133.56.x/24", "\"79.133.56.x/24\" is not a subnet in CIDR form, e.g. 79.133.56.0/24 or 2001:db8::/48"),
-            ("/24", "\"/24\" is not a subnet in CIDR form, e.g. 79.133.56.0/24 or 2001:db8::/48"),
-            ("hello", "\"hello\" is not a subnet in CIDR form, e.g. 79.133.56.0/24 or 2001:db8::/48"),
-            ("010.0.0.0/8", "\"010.0.0.0\" has leading zeros, which some systems read as octal; write 10.0.0.0"),
-            ("fe80::%eth0/64", "\"fe80::%eth0\" has a zone index (the part from %); enter the address without it"),
+            (
+                "79.133.56.0",
+                "\"79.133.56.0\" has no prefix length; write the subnet as address/length, e.g. 79.133.56.0/24",
+            ),
+            (
+                "79.133.56.0/",
+                "\"79.133.56.0/\" has an invalid prefix length; an IPv4 subnet takes /8 to /32",
+            ),
+            (
+                "79.133.56.0/33",
+                "\"79.133.56.0/33\" has an invalid prefix length; an IPv4 subnet takes /8 to /32",
+            ),
+            (
+                "79.133.56.0/+24",
+                "\"79.133.56.0/+24\" has an invalid prefix length; an IPv4 subnet takes /8 to /32",
+            ),
+            (
+                "79.133.56.0/0024",
+                "\"79.133.56.0/0024\" has an invalid prefix length; an IPv4 subnet takes /8 to /32",
+            ),
+            (
+                "79.133.56.0/24/1",
+                "\"79.133.56.0/24/1\" has an invalid prefix length; an IPv4 subnet takes /8 to /32",
+            ),
+            (
+                "2001:db8::/129",
+                "\"2001:db8::/129\" has an invalid prefix length; an IPv6 subnet takes /16 to /128",
+            ),
+            (
+                "79.133.56.x/24",
+                "\"79.133.56.x/24\" is not a subnet in CIDR form, e.g. 79.133.56.0/24 or 2001:db8::/48",
+            ),
+            (
+                "/24",
+                "\"/24\" is not a subnet in CIDR form, e.g. 79.133.56.0/24 or 2001:db8::/48",
+            ),
+            (
+                "hello",
+                "\"hello\" is not a subnet in CIDR form, e.g. 79.133.56.0/24 or 2001:db8::/48",
+            ),
+            (
+                "010.0.0.0/8",
+                "\"010.0.0.0\" has leading zeros, which some systems read as octal; write 10.0.0.0",
+            ),
+            (
+                "fe80::%eth0/64",
+                "\"fe80::%eth0\" has a zone index (the part from %); enter the address without it",
+            ),
         ];
         for (text, message) in cases {
             let error = refused(text);
@@ -236,25 +327,49 @@ mod tests {
         assert_eq!(validate_child(&net("10.0.5.0/24"), &parent), Ok(()));
         assert_eq!(validate_child(&net("10.0.255.255/32"), &parent), Ok(()));
         let message = |child: &str, parent: &str| validate_child(&net(child), &net(parent)).unwrap_err().to_string();
-        assert_eq!(message("10.0.0.0/16", "10.0.0.0/16"), "10.0.0.0/16 is the parent subnet itself; a child subnet must be smaller");
-        assert_eq!(message("10.1.0.0/24", "10.0.0.0/16"), "10.1.0.0/24 is not inside the parent subnet 10.0.0.0/16");
-        assert_eq!(message("10.0.0.0/8", "10.0.0.0/16"), "10.0.0.0/8 is not inside the parent subnet 10.0.0.0/16");
-        assert_eq!(message("2001:db8::/48", "10.0.0.0/16"), "2001:db8::/48 is IPv6 but the parent subnet 10.0.0.0/16 is IPv4");
+        assert_eq!(
+            message("10.0.0.0/16", "10.0.0.0/16"),
+            "10.0.0.0/16 is the parent subnet itself; a child subnet must be smaller"
+        );
+        assert_eq!(
+            message("10.1.0.0/24", "10.0.0.0/16"),
+            "10.1.0.0/24 is not inside the parent subnet 10.0.0.0/16"
+        );
+        assert_eq!(
+            message("10.0.0.0/8", "10.0.0.0/16"),
+            "10.0.0.0/8 is not inside the parent subnet 10.0.0.0/16"
+        );
+        assert_eq!(
+            message("2001:db8::/48", "10.0.0.0/16"),
+            "2001:db8::/48 is IPv6 but the parent subnet 10.0.0.0/16 is IPv4"
+        );
         assert_eq!(validate_child(&net("2001:db8:1::/48"), &net("2001:db8::/32")), Ok(()));
-        assert_eq!(validate_child(&net("10.1.0.0/24"), &parent).unwrap_err().field(), Some("cidr"));
+        assert_eq!(
+            validate_child(&net("10.1.0.0/24"), &parent).unwrap_err().field(),
+            Some("cidr")
+        );
     }
 
     #[test]
     fn siblings_must_not_overlap() {
-        let existing = [(3, net("10.0.1.0/24")), (4, net("10.0.4.0/22")), (5, net("2001:db8::/48"))];
+        let existing = [
+            (3, net("10.0.1.0/24")),
+            (4, net("10.0.4.0/22")),
+            (5, net("2001:db8::/48")),
+        ];
         assert_eq!(validate_siblings(&net("10.0.2.0/23"), &existing), Ok(()));
         assert_eq!(validate_siblings(&net("2001:db8:1::/48"), &existing), Ok(()));
         let error = validate_siblings(&net("10.0.0.0/23"), &existing).unwrap_err();
-        assert_eq!(error.to_string(), "10.0.0.0/23 overlaps the existing subnet 10.0.1.0/24");
+        assert_eq!(
+            error.to_string(),
+            "10.0.0.0/23 overlaps the existing subnet 10.0.1.0/24"
+        );
         assert_eq!(error.field(), Some("cidr"));
         assert!(matches!(error.kind(), ErrorKind::Overlaps { existing_id: 3, .. }));
         assert_eq!(
-            validate_siblings(&net("10.0.5.0/24"), &existing).unwrap_err().to_string(),
+            validate_siblings(&net("10.0.5.0/24"), &existing)
+                .unwrap_err()
+                .to_string(),
             "10.0.5.0/24 overlaps the existing subnet 10.0.4.0/22"
         );
         let error = validate_siblings(&net("2001:db8::/48"), &existing).unwrap_err();
@@ -267,15 +382,27 @@ mod tests {
     fn gateway_is_optional_and_inside() {
         let subnet = net("79.133.56.0/24");
         assert_eq!(validate_gateway("  ", &subnet), Ok(None));
-        assert_eq!(validate_gateway(" 79.133.56.1 ", &subnet), Ok(Some(Address::parse("79.133.56.1").unwrap())));
+        assert_eq!(
+            validate_gateway(" 79.133.56.1 ", &subnet),
+            Ok(Some(Address::parse("79.133.56.1").unwrap()))
+        );
         let message = |text: &str, subnet: &IpNet| {
             let error = validate_gateway(text, subnet).unwrap_err();
             assert_eq!(error.field(), Some("gateway"));
             error.to_string()
         };
-        assert_eq!(message("79.133.57.1", &subnet), "\"79.133.57.1\" is outside 79.133.56.0/24");
-        assert_eq!(message("2001:db8::1", &subnet), "\"2001:db8::1\" is IPv6 but 79.133.56.0/24 is IPv4");
-        assert_eq!(message("79.133.56.1, 79.133.56.2", &subnet), "\"79.133.56.1, 79.133.56.2\" is not an IP address");
+        assert_eq!(
+            message("79.133.57.1", &subnet),
+            "\"79.133.57.1\" is outside 79.133.56.0/24"
+        );
+        assert_eq!(
+            message("2001:db8::1", &subnet),
+            "\"2001:db8::1\" is IPv6 but 79.133.56.0/24 is IPv4"
+        );
+        assert_eq!(
+            message("79.133.56.1, 79.133.56.2", &subnet),
+            "\"79.133.56.1, 79.133.56.2\" is not an IP address"
+        );
         assert_eq!(
             message("79.133.56.0", &subnet),
             "79.133.56.0 is the network address of 79.133.56.0/24; choose a host address for the gateway"
@@ -284,8 +411,12 @@ mod tests {
             message("79.133.56.255", &subnet),
             "79.133.56.255 is the broadcast address of 79.133.56.0/24; choose a host address for the gateway"
         );
-        assert!(validate_gateway("79.133.56.6", &net("79.133.56.6/31")).unwrap().is_some());
-        assert!(validate_gateway("79.133.56.7", &net("79.133.56.7/32")).unwrap().is_some());
+        assert!(validate_gateway("79.133.56.6", &net("79.133.56.6/31"))
+            .unwrap()
+            .is_some());
+        assert!(validate_gateway("79.133.56.7", &net("79.133.56.7/32"))
+            .unwrap()
+            .is_some());
         assert!(validate_gateway("2001:db8::", &net("2001:db8::/64")).unwrap().is_some());
     }
 
@@ -293,20 +424,37 @@ mod tests {
     fn pool_ranges_are_inside_and_ordered() {
         let subnet = net("79.133.56.0/24");
         assert_eq!(
-            validate_pool_range("79.133.56.10", " 79.133.56.20", &subnet).unwrap().to_string(),
+            validate_pool_range("79.133.56.10", " 79.133.56.20", &subnet)
+                .unwrap()
+                .to_string(),
             "79.133.56.10-79.133.56.20"
         );
         let refused = |start: &str, end: &str| {
             let error = validate_pool_range(start, end, &subnet).unwrap_err();
             (error.field().unwrap(), error.to_string())
         };
-        assert_eq!(refused("", "79.133.56.20"), ("range_start", "Enter the first address of the range.".into()));
-        assert_eq!(refused("79.133.56.10", ""), ("range_end", "Enter the last address of the range.".into()));
-        assert_eq!(refused("79.133.55.10", "79.133.56.20"), ("range_start", "\"79.133.55.10\" is outside 79.133.56.0/24".into()));
-        assert_eq!(refused("79.133.56.10", "x"), ("range_end", "\"x\" is not an IP address".into()));
+        assert_eq!(
+            refused("", "79.133.56.20"),
+            ("range_start", "Enter the first address of the range.".into())
+        );
+        assert_eq!(
+            refused("79.133.56.10", ""),
+            ("range_end", "Enter the last address of the range.".into())
+        );
+        assert_eq!(
+            refused("79.133.55.10", "79.133.56.20"),
+            ("range_start", "\"79.133.55.10\" is outside 79.133.56.0/24".into())
+        );
+        assert_eq!(
+            refused("79.133.56.10", "x"),
+            ("range_end", "\"x\" is not an IP address".into())
+        );
         assert_eq!(
             refused("79.133.56.20", "79.133.56.10"),
-            ("range_end", "The range ends at 79.133.56.10, before its first address 79.133.56.20".into())
+            (
+                "range_end",
+                "The range ends at 79.133.56.10, before its first address 79.133.56.20".into()
+            )
         );
     }
 

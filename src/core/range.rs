@@ -23,7 +23,10 @@ impl AddressRange {
     }
 
     pub fn single(address: Address) -> Self {
-        AddressRange { first: address, last: address }
+        AddressRange {
+            first: address,
+            last: address,
+        }
     }
 
     /// Every address of the network, network and broadcast addresses included.
@@ -54,7 +57,11 @@ impl AddressRange {
             return Err(ErrorKind::MixedVersions { text: text.to_string() }.into());
         }
         AddressRange::new(first, last).ok_or_else(|| {
-            ErrorKind::ReversedRange { text: text.to_string(), suggestion: format!("{last}-{first}") }.into()
+            ErrorKind::ReversedRange {
+                text: text.to_string(),
+                suggestion: format!("{last}-{first}"),
+            }
+            .into()
         })
     }
 
@@ -248,7 +255,10 @@ mod tests {
         let r = range("79.133.56.10-79.133.56.20");
         assert_eq!((r.first(), r.last()), (addr("79.133.56.10"), addr("79.133.56.20")));
         assert_eq!(r.len(), 11);
-        assert_eq!(range(" 2001:db8::10 - 2001:DB8::1f ").to_string(), "2001:db8::10-2001:db8::1f");
+        assert_eq!(
+            range(" 2001:db8::10 - 2001:DB8::1f ").to_string(),
+            "2001:db8::10-2001:db8::1f"
+        );
         assert_eq!(range("10.0.0.1"), AddressRange::single(addr("10.0.0.1")));
         assert_eq!(range("10.0.0.1-10.0.0.1").to_string(), "10.0.0.1");
     }
@@ -256,11 +266,17 @@ mod tests {
     #[test]
     fn refuses_bad_ranges_naming_the_text() {
         let message = |text: &str| AddressRange::parse(text).unwrap_err().to_string();
-        assert_eq!(message("10.0.0.x-10.0.0.5"), "\"10.0.0.x-10.0.0.5\" is not an IP address or range");
+        assert_eq!(
+            message("10.0.0.x-10.0.0.5"),
+            "\"10.0.0.x-10.0.0.5\" is not an IP address or range"
+        );
         assert_eq!(message("10.0.0.1-"), "\"10.0.0.1-\" is not an IP address or range");
         assert_eq!(message("10.0.0.1-5"), "\"10.0.0.1-5\" is not an IP address or range");
         assert_eq!(message(""), "\"\" is not an IP address or range");
-        assert_eq!(message("10.0.0.1-2001:db8::1"), "\"10.0.0.1-2001:db8::1\" mixes IPv4 and IPv6");
+        assert_eq!(
+            message("10.0.0.1-2001:db8::1"),
+            "\"10.0.0.1-2001:db8::1\" mixes IPv4 and IPv6"
+        );
         assert_eq!(
             message("79.133.56.20-79.133.56.10"),
             "\"79.133.56.20-79.133.56.10\" ends before it starts; did you mean 79.133.56.10-79.133.56.20?"
@@ -283,7 +299,10 @@ mod tests {
         assert_eq!(everything.len(), u128::MAX);
         let all_v4 = AddressRange::new(addr("0.0.0.0"), addr("255.255.255.255")).unwrap();
         assert_eq!(all_v4.len(), 1 << 32);
-        assert_eq!(AddressRange::from_network(&"2001:db8::/64".parse().unwrap()).len(), 1 << 64);
+        assert_eq!(
+            AddressRange::from_network(&"2001:db8::/64".parse().unwrap()).len(),
+            1 << 64
+        );
     }
 
     #[test]
@@ -293,7 +312,10 @@ mod tests {
         assert!(!r.contains(addr("10.0.0.21")) && !r.contains(addr("::a")));
         assert!(r.overlaps(range("10.0.0.20-10.0.0.30")));
         assert!(!r.overlaps(range("10.0.0.21-10.0.0.30")));
-        assert_eq!(r.intersection(range("10.0.0.15-10.0.1.0")), Some(range("10.0.0.15-10.0.0.20")));
+        assert_eq!(
+            r.intersection(range("10.0.0.15-10.0.1.0")),
+            Some(range("10.0.0.15-10.0.0.20"))
+        );
         assert_eq!(r.intersection(range("10.0.0.21-10.0.1.0")), None);
     }
 
@@ -305,7 +327,10 @@ mod tests {
         assert_eq!(r.covering_prefix_len(), 24);
         assert_eq!(r.as_network(), Some(net));
         assert_eq!(range("2001:db8::100-2001:db8::1ff").covering_prefix_len(), 120);
-        assert_eq!(range("2001:db8::100-2001:db8::1ff").as_network().map(|n| n.to_string()), Some("2001:db8::100/120".into()));
+        assert_eq!(
+            range("2001:db8::100-2001:db8::1ff").as_network().map(|n| n.to_string()),
+            Some("2001:db8::100/120".into())
+        );
         assert_eq!(range("2001:db8::100-2001:db8::1fe").as_network(), None);
         assert_eq!(range("10.0.0.1").covering_prefix_len(), 32);
         assert_eq!(range("10.0.0.1").as_network(), Some("10.0.0.1/32".parse().unwrap()));
@@ -331,7 +356,13 @@ mod tests {
         t.insert(range("10.0.0.35"));
         assert_eq!(
             texts(&t),
-            ["10.0.0.1-10.0.0.5", "10.0.0.10-10.0.0.20", "10.0.0.30-10.0.0.40", "10.0.0.50", "10.0.0.60"]
+            [
+                "10.0.0.1-10.0.0.5",
+                "10.0.0.10-10.0.0.20",
+                "10.0.0.30-10.0.0.40",
+                "10.0.0.50",
+                "10.0.0.60"
+            ]
         );
     }
 
@@ -350,7 +381,10 @@ mod tests {
         assert!(!s.contains(addr("10.0.0.25")) && !s.contains(addr("10.0.0.9")));
         assert!(s.overlaps(range("10.0.0.0-10.0.0.10")));
         assert!(!s.overlaps(range("10.0.0.21-10.0.0.29")));
-        assert_eq!(s.first_overlapping(range("10.0.0.15-10.0.0.35")), Some(range("10.0.0.10-10.0.0.20")));
+        assert_eq!(
+            s.first_overlapping(range("10.0.0.15-10.0.0.35")),
+            Some(range("10.0.0.10-10.0.0.20"))
+        );
         assert_eq!(s.lowest_outside(range("10.0.0.10-10.0.0.255")), Some(addr("10.0.0.21")));
         assert_eq!(s.lowest_outside(range("10.0.0.5-10.0.0.255")), Some(addr("10.0.0.5")));
         assert_eq!(s.lowest_outside(range("10.0.0.10-10.0.0.20")), None);

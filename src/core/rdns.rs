@@ -60,7 +60,9 @@ pub fn reverse_zones(network: &IpNet) -> Vec<String> {
     // Here zone_length > prefix ≥ 0, so the shift is below the address width.
     let shift = bits - zone_length;
     let zones = 1u128 << (zone_length - prefix);
-    (0..zones).map(|zone| reverse_name(version, base + (zone << shift), zone_length)).collect()
+    (0..zones)
+        .map(|zone| reverse_name(version, base + (zone << shift), zone_length))
+        .collect()
 }
 
 /// The PTR record name of an address, e.g. `10.56.133.79.in-addr.arpa`.
@@ -86,10 +88,18 @@ mod tests {
 
     #[test]
     fn ipv4_between_boundaries_lists_the_covering_zones() {
-        assert_eq!(zones("79.133.56.0/23"), ["56.133.79.in-addr.arpa", "57.133.79.in-addr.arpa"]);
+        assert_eq!(
+            zones("79.133.56.0/23"),
+            ["56.133.79.in-addr.arpa", "57.133.79.in-addr.arpa"]
+        );
         assert_eq!(
             zones("79.133.56.0/22"),
-            ["56.133.79.in-addr.arpa", "57.133.79.in-addr.arpa", "58.133.79.in-addr.arpa", "59.133.79.in-addr.arpa"]
+            [
+                "56.133.79.in-addr.arpa",
+                "57.133.79.in-addr.arpa",
+                "58.133.79.in-addr.arpa",
+                "59.133.79.in-addr.arpa"
+            ]
         );
         let seventeen = zones("79.133.128.0/17");
         assert_eq!(seventeen.len(), 128);
@@ -122,15 +132,26 @@ mod tests {
         assert_eq!(forty_nine.len(), 8);
         assert_eq!(forty_nine[0], "8.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
         assert_eq!(forty_nine[7], "f.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
-        assert_eq!(zones("2001:db8::100/120"), ["1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"]);
-        assert_eq!(zones("2001:db8::1/128"), ["0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"]);
+        // 2001:0db8 and 22 more nibbles: 0000 (×5) 01.
+        let zeros = |n: usize| "0.".repeat(n);
+        assert_eq!(
+            zones("2001:db8::100/120"),
+            [format!("1.{}8.b.d.0.1.0.0.2.ip6.arpa", zeros(21))]
+        );
+        assert_eq!(
+            zones("2001:db8::1/128"),
+            [format!("{}8.b.d.0.1.0.0.2.ip6.arpa", zeros(23))]
+        );
         assert_eq!(zones("::/0"), ["ip6.arpa"]);
         assert_eq!(zones("0.0.0.0/0"), ["in-addr.arpa"]);
     }
 
     #[test]
     fn ptr_names() {
-        assert_eq!(ptr_name(Address::parse("79.133.56.10").unwrap()), "10.56.133.79.in-addr.arpa");
+        assert_eq!(
+            ptr_name(Address::parse("79.133.56.10").unwrap()),
+            "10.56.133.79.in-addr.arpa"
+        );
         assert_eq!(
             ptr_name(Address::parse("2001:db8::1").unwrap()),
             "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
@@ -139,13 +160,17 @@ mod tests {
 
     /// Any address of the network has exactly one zone of the list as suffix.
     fn check_zones(network: IpNet, offset: u128, most: usize) -> Result<(), TestCaseError> {
-        let host_mask = u128::MAX.checked_shr(u32::from(network.prefix_len() + 128 - network.max_prefix_len())).unwrap_or(0);
+        let unused_bits = u32::from(network.prefix_len()) + 128 - u32::from(network.max_prefix_len());
+        let host_mask = u128::MAX.checked_shr(unused_bits).unwrap_or(0);
         let base = Address::from_ip(network.network());
         let address = Address::new(base.version(), base.value() | (offset & host_mask)).unwrap();
         let ptr = ptr_name(address);
         let zones = reverse_zones(&network);
         prop_assert!(!zones.is_empty() && zones.len() <= most);
-        prop_assert_eq!(zones.iter().filter(|zone| ptr.ends_with(&format!(".{zone}"))).count(), 1);
+        prop_assert_eq!(
+            zones.iter().filter(|zone| ptr.ends_with(&format!(".{zone}"))).count(),
+            1
+        );
         Ok(())
     }
 

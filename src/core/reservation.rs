@@ -50,7 +50,10 @@ impl FromStr for ReservationKind {
             "broadcast" => Ok(ReservationKind::Broadcast),
             "gateway" => Ok(ReservationKind::Gateway),
             "custom" => Ok(ReservationKind::Custom),
-            other => Err(ErrorKind::UnknownReservationKind { text: other.to_string() }.into()),
+            other => Err(ErrorKind::UnknownReservationKind {
+                text: other.to_string(),
+            }
+            .into()),
         }
     }
 }
@@ -147,7 +150,10 @@ mod tests {
     }
 
     fn reserved(network: &str, policy: &ReservationPolicy) -> Vec<String> {
-        reserved_set(&net(network), policy).iter().map(|r| r.to_string()).collect()
+        reserved_set(&net(network), policy)
+            .iter()
+            .map(|r| r.to_string())
+            .collect()
     }
 
     fn v4() -> ReservationPolicy {
@@ -160,7 +166,12 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_through_the_database_text() {
-        for kind in [ReservationKind::Network, ReservationKind::Broadcast, ReservationKind::Gateway, ReservationKind::Custom] {
+        for kind in [
+            ReservationKind::Network,
+            ReservationKind::Broadcast,
+            ReservationKind::Gateway,
+            ReservationKind::Custom,
+        ] {
             assert_eq!(kind.as_str().parse::<ReservationKind>(), Ok(kind));
         }
         assert_eq!(
@@ -173,7 +184,11 @@ mod tests {
     fn ipv4_reserves_network_and_broadcast_when_chosen() {
         assert_eq!(reserved("79.133.56.0/24", &v4()), ["79.133.56.0", "79.133.56.255"]);
         assert_eq!(reserved("79.133.56.0/30", &v4()), ["79.133.56.0", "79.133.56.3"]);
-        let none = ReservationPolicy { network: false, broadcast: false, ..v4() };
+        let none = ReservationPolicy {
+            network: false,
+            broadcast: false,
+            ..v4()
+        };
         assert!(reserved("79.133.56.0/24", &none).is_empty());
         let only_broadcast = ReservationPolicy { network: false, ..v4() };
         assert_eq!(reserved("79.133.56.0/24", &only_broadcast), ["79.133.56.255"]);
@@ -183,7 +198,10 @@ mod tests {
     fn ipv4_point_to_point_and_host_routes_reserve_nothing() {
         assert!(reserved("79.133.56.6/31", &v4()).is_empty());
         assert!(reserved("79.133.56.7/32", &v4()).is_empty());
-        let with_gateway = ReservationPolicy { gateway: Some(addr("79.133.56.6")), ..v4() };
+        let with_gateway = ReservationPolicy {
+            gateway: Some(addr("79.133.56.6")),
+            ..v4()
+        };
         assert_eq!(reserved("79.133.56.6/31", &with_gateway), ["79.133.56.6"]);
     }
 
@@ -193,7 +211,10 @@ mod tests {
         assert_eq!(reserved("2001:db8::/126", &v6()), ["2001:db8::"]);
         assert!(reserved("2001:db8::/127", &v6()).is_empty());
         assert!(reserved("2001:db8::1/128", &v6()).is_empty());
-        let broadcast_asked = ReservationPolicy { broadcast: true, ..v6() };
+        let broadcast_asked = ReservationPolicy {
+            broadcast: true,
+            ..v6()
+        };
         assert_eq!(reserved("2001:db8::/64", &broadcast_asked), ["2001:db8::"]);
         let anycast_off = ReservationPolicy { network: false, ..v6() };
         assert!(reserved("2001:db8::/64", &anycast_off).is_empty());
@@ -209,9 +230,18 @@ mod tests {
                 .collect(),
             ..v4()
         };
-        assert_eq!(reserved("79.133.56.0/24", &policy), ["79.133.56.0-79.133.56.9", "79.133.56.250-79.133.56.255"]);
-        let outside_gateway = ReservationPolicy { gateway: Some(addr("10.0.0.1")), ..v4() };
-        assert_eq!(reserved("79.133.56.0/24", &outside_gateway), ["79.133.56.0", "79.133.56.255"]);
+        assert_eq!(
+            reserved("79.133.56.0/24", &policy),
+            ["79.133.56.0-79.133.56.9", "79.133.56.250-79.133.56.255"]
+        );
+        let outside_gateway = ReservationPolicy {
+            gateway: Some(addr("10.0.0.1")),
+            ..v4()
+        };
+        assert_eq!(
+            reserved("79.133.56.0/24", &outside_gateway),
+            ["79.133.56.0", "79.133.56.255"]
+        );
     }
 
     #[test]
@@ -222,7 +252,8 @@ mod tests {
             custom: std::iter::once(AddressRange::parse("79.133.56.10-79.133.56.20").unwrap()).collect(),
             ..v4()
         };
-        let reason = |text: &str| reservation_reason(&subnet, &policy, addr(text)).map(|kind| kind.describe(IpVersion::V4));
+        let reason =
+            |text: &str| reservation_reason(&subnet, &policy, addr(text)).map(|kind| kind.describe(IpVersion::V4));
         assert_eq!(reason("79.133.56.0"), Some("network address"));
         assert_eq!(reason("79.133.56.255"), Some("broadcast address"));
         assert_eq!(reason("79.133.56.1"), Some("gateway"));
@@ -233,8 +264,14 @@ mod tests {
         assert_eq!(reservation_reason(&point_to_point, &v4(), addr("79.133.56.6")), None);
         let v6_subnet = net("2001:db8::/64");
         let anycast = reservation_reason(&v6_subnet, &v6(), addr("2001:db8::"));
-        assert_eq!(anycast.map(|kind| kind.describe(IpVersion::V6)), Some("subnet-router anycast address"));
-        assert_eq!(reservation_reason(&net("2001:db8::/127"), &v6(), addr("2001:db8::")), None);
+        assert_eq!(
+            anycast.map(|kind| kind.describe(IpVersion::V6)),
+            Some("subnet-router anycast address")
+        );
+        assert_eq!(
+            reservation_reason(&net("2001:db8::/127"), &v6(), addr("2001:db8::")),
+            None
+        );
     }
 
     #[test]
@@ -248,7 +285,10 @@ mod tests {
         let set = reserved_set(&subnet, &policy);
         for last_octet in 0..16u8 {
             let address = Address::parse(&format!("79.133.56.{last_octet}")).unwrap();
-            assert_eq!(set.contains(address), reservation_reason(&subnet, &policy, address).is_some());
+            assert_eq!(
+                set.contains(address),
+                reservation_reason(&subnet, &policy, address).is_some()
+            );
         }
     }
 }

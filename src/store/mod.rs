@@ -1,5 +1,40 @@
 //! The MariaDB edge: connection settings, schema, and the queries of each table.
 
+pub mod addresses;
 pub mod connection;
 pub mod logs;
+pub mod pools;
 pub mod schema;
+pub mod settings;
+pub mod subnets;
+
+use mysql_async::prelude::{Queryable, StatementLike};
+use mysql_async::Params;
+
+use crate::{Error, Result};
+
+/// Runs an INSERT and returns the new row's id.
+pub async fn insert<Q, S, P>(db: &mut Q, statement: S, params: P) -> Result<u64>
+where
+    Q: Queryable,
+    S: StatementLike,
+    P: Into<Params> + Send,
+{
+    let result = db.exec_iter(statement, params).await?;
+    let id = result.last_insert_id();
+    result.drop_result().await?;
+    id.ok_or_else(|| Error::Internal("the database returned no id for a new row".into()))
+}
+
+/// Runs an UPDATE or DELETE and returns how many rows it changed.
+pub async fn execute<Q, S, P>(db: &mut Q, statement: S, params: P) -> Result<u64>
+where
+    Q: Queryable,
+    S: StatementLike,
+    P: Into<Params> + Send,
+{
+    let result = db.exec_iter(statement, params).await?;
+    let affected = result.affected_rows();
+    result.drop_result().await?;
+    Ok(affected)
+}

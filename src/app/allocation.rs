@@ -1,0 +1,406 @@
+//! The allocation contract (design §4): choosing a free address and recording
+//! its assignment happen in one transaction; the unique keys on
+//! `(subnet_id, ip_bin)` and `assignments.ip_address_id` are the backstop.
+//!
+//! Stored ranges ("Store free IPs") hand out their lowest `free` row with
+//! `FOR UPDATE SKIP LOCKED`, so concurrent allocations in one pool proceed in
+//! parallel. Unstored ranges lock their subnet row and search the gaps of the
+//! ordered used set, starting at a per-pool hint below which nothing is free,
+//! so a large IPv6 range costs as little as a small IPv4 one.
+
+use mysql_async::prelude::*;
+use mysql_async::{Conn, TxOpts};
+use serde::Serialize;
+
+use crate::app::actor::Actor;
+use crate::core::address::Address;
+use crate::core::allocation::{lowest_free, lowest_free_prefix, Scan};
+use crate::core::range::{AddressRange, RangeSet};
+use crate::store::logs::{self, LogEntry};
+use crate::store::pools::{self, Pool};
+use crate::store::subnets::{self, Subnet};
+use crate::store::{self, addresses, settings};
+use crate::{Error, Result};
+
+/// Used rows fetched per gap-search query.
+const SCAN_PAGE: usize = 512;
+/// Attempts when a deadlock or the unique-key backstop interrupts a transaction.
+const ATTEMPTS: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Pool(u32),
+    Subnet(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentType {
+    Primary,
+    Additional,
+}
+
+impl AssignmentType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentType::Primary => "primary",
+            AssignmentType::Additional => "additional",
+        }
+    }
+}
+
+/// Who receives the address and why.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub service_id: u32,
+    pub client_id: u32,
+    pub assignment_type: AssignmentType,
+    /// provisioning, manual, sync, import…
+    pub source: &'static str,
+    pub configuration_id: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Allocated {
+    pub address_id: u64,
+    /// The address, or `prefix/len` for a delegated prefix.
+    pub ip: String,
+    pub subnet_id: u32,
+    pub pool_id: u32,
+}
+
+/// Allocates the lowest free address of `scope` to `recipient`.
+pub async fn allocate(conn: &mut Conn, scope: Scope, recipient: &Recipient, actor: &Actor) -> Result<Allocated> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match allocate_once(conn, scope, recipient, actor).await {
+            Err(Error::Database(message)) if attempt < ATTEMPTS && is_retryable(&message) => continue,
+            outcome => return outcome,
+        }
+    }
+}
+
+fn is_retryable(message: &str) -> bool {
+    // 1213 deadlock, 1062 the unique-key backstop caught a race.
+    message.contains("1213") || message.contains("Deadlock") || message.contains("1062") || message.contains("Duplicate entry")
+}
+
+async fn allocate_once(conn: &mut Conn, scope: Scope, recipient: &Recipient, actor: &Actor) -> Result<Allocated> {
+    let (subnet_id, stored) = scope_subnet(conn, scope).await?;
+    let mut tx = conn.start_transaction(TxOpts::default()).await?;
+    let allocated = if stored {
+        take_stored(&mut tx, scope, recipient).await?
+    } else {
+        take_unstored(&mut tx, scope, subnet_id, recipient).await?
+    };
+    tx.exec_drop(
+        "INSERT INTO mod_ipmanager_assignments (ip_address_id, service_id, client_id, type, source, configuration_id, assigned_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            allocated.address_id,
+            recipient.service_id,
+            recipient.client_id,
+            recipient.assignment_type.as_str(),
+            recipient.source,
+            recipient.configuration_id,
+            format!("{}:{}", actor.kind.as_str(), actor.id),
+        ),
+    )
+    .await?;
+    logs::record(
+        &mut tx,
+        actor,
+        LogEntry {
+            action: "address_assigned",
+            details: format!("{} assigned to service #{} ({})", allocated.ip, recipient.service_id, recipient.source),
+            ip: &allocated.ip,
+            service_id: recipient.service_id,
+            client_id: recipient.client_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(allocated)
+}
+
+/// The scope's subnet and whether its addresses are stored; read outside the
+/// transaction because neither changes while addresses are allocated.
+async fn scope_subnet(conn: &mut Conn, scope: Scope) -> Result<(u32, bool)> {
+    let row: Option<(u32, bool)> = match scope {
+        Scope::Pool(id) => {
+            conn.exec_first(
+                "SELECT s.id, s.store_free_ips FROM mod_ipmanager_pools p
+                 JOIN mod_ipmanager_subnets s ON s.id = p.subnet_id WHERE p.id = ?",
+                (id,),
+            )
+            .await?
+        }
+        Scope::Subnet(id) => {
+            conn.exec_first("SELECT id, store_free_ips FROM mod_ipmanager_subnets WHERE id = ?", (id,)).await?
+        }
+    };
+    row.ok_or_else(|| match scope {
+        Scope::Pool(id) => Error::NotFound(format!("Pool #{id} does not exist.")),
+        Scope::Subnet(id) => Error::NotFound(format!("Subnet #{id} does not exist.")),
+    })
+}
+
+/// Counts the subnet locks that keep `recipient` out of the scope; evaluated
+/// in the same statement as the candidate row, so it costs no round trip.
+const FORBIDDING_LOCKS: &str = "(SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l
+     WHERE l.subnet_id = a.subnet_id AND l.pool_id IN (0, a.pool_id)
+       AND ((l.client_id <> 0 AND l.client_id <> ?) OR (l.service_id <> 0 AND l.service_id <> ?)))";
+
+async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient) -> Result<Allocated> {
+    let (column, id) = match scope {
+        Scope::Pool(id) => ("pool_id", id),
+        Scope::Subnet(id) => ("subnet_id", id),
+    };
+    let candidate: Option<(u64, String, u32, u32, u64)> = tx
+        .exec_first(
+            format!(
+                "SELECT a.id, a.ip, a.subnet_id, a.pool_id, {FORBIDDING_LOCKS}
+                 FROM mod_ipmanager_ip_addresses a
+                 WHERE a.{column} = ? AND a.status = 'free'
+                 ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
+            ),
+            (recipient.client_id, recipient.service_id, id),
+        )
+        .await?;
+    let Some((address_id, ip, subnet_id, pool_id, forbidden)) = candidate else {
+        return Err(exhausted(scope));
+    };
+    if forbidden > 0 {
+        return Err(locked(scope));
+    }
+    let changed = store::execute(
+        tx,
+        "UPDATE mod_ipmanager_ip_addresses SET status = 'assigned', cooldown_until = NULL WHERE id = ? AND status = 'free'",
+        (address_id,),
+    )
+    .await?;
+    if changed != 1 {
+        return Err(Error::Database("Duplicate entry: the address was taken concurrently".into()));
+    }
+    Ok(Allocated { address_id, ip, subnet_id, pool_id })
+}
+
+async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, recipient: &Recipient) -> Result<Allocated> {
+    let subnet = subnets::find_for_update(tx, subnet_id).await?;
+    let pools = pools::in_subnet(tx, subnet_id).await?;
+    let forbidden: Option<u64> = tx
+        .exec_first(
+            "SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l WHERE l.subnet_id = ? AND l.pool_id IN (0, ?)
+               AND ((l.client_id <> 0 AND l.client_id <> ?) OR (l.service_id <> 0 AND l.service_id <> ?))",
+            (subnet_id, pool_id_of(scope), recipient.client_id, recipient.service_id),
+        )
+        .await?;
+    if forbidden.unwrap_or(0) > 0 {
+        return Err(locked(scope));
+    }
+    let blocked = blocked_set(&subnet, &pools);
+    let (range, prefix_length, hint) = match scope {
+        Scope::Pool(id) => {
+            let pool = pools.iter().find(|p| p.id == id).ok_or_else(|| exhausted(scope))?;
+            let hint: Option<Option<Vec<u8>>> =
+                tx.exec_first("SELECT free_hint_bin FROM mod_ipmanager_pools WHERE id = ?", (id,)).await?;
+            (pool.range, pool.delegation_prefix_length, hint.flatten())
+        }
+        Scope::Subnet(id) => {
+            let hint: Option<Option<Vec<u8>>> =
+                tx.exec_first("SELECT free_hint_bin FROM mod_ipmanager_subnets WHERE id = ?", (id,)).await?;
+            (subnet.range(), 0, hint.flatten())
+        }
+    };
+    let start = hint
+        .and_then(|bin| Address::from_bin(&bin))
+        .filter(|a| range.contains(*a))
+        .unwrap_or(range.first());
+    let search = AddressRange::new(start, range.last()).expect("start lies inside the range");
+    let (found, reusable_row) = gap_search(tx, subnet_id, search, &blocked, prefix_length).await?;
+    let found = found.ok_or_else(|| exhausted(scope))?;
+    let pool_id = pools.iter().find(|p| p.range.contains(found.first())).map_or(0, |p| p.id);
+    let ip = if prefix_length == 0 {
+        found.first().canonical()
+    } else {
+        format!("{}/{prefix_length}", found.first().canonical())
+    };
+    let address_id = match reusable_row {
+        Some(id) => {
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_ip_addresses SET status = 'assigned', cooldown_until = NULL, pool_id = ?
+                 WHERE id = ? AND status IN ('free', 'cooldown')",
+                (pool_id, id),
+            )
+            .await?;
+            id
+        }
+        None => {
+            let version: u8 = if found.first().version().bits() == 32 { 4 } else { 6 };
+            let length = if prefix_length == 0 { found.first().version().bits() } else { prefix_length };
+            store::insert(
+                tx,
+                "INSERT INTO mod_ipmanager_ip_addresses (subnet_id, pool_id, ip, ip_bin, prefix_length, version, status)
+                 VALUES (?, ?, ?, ?, ?, ?, 'assigned')",
+                (subnet_id, pool_id, found.first().canonical(), found.first().to_bin(), length, version),
+            )
+            .await?
+        }
+    };
+    let next_hint = found.last().checked_add(1).map(Address::to_bin);
+    let hint_table = match scope {
+        Scope::Pool(_) => "mod_ipmanager_pools",
+        Scope::Subnet(_) => "mod_ipmanager_subnets",
+    };
+    let scope_id = match scope {
+        Scope::Pool(id) | Scope::Subnet(id) => id,
+    };
+    tx.exec_drop(format!("UPDATE {hint_table} SET free_hint_bin = ? WHERE id = ?"), (next_hint, scope_id)).await?;
+    Ok(Allocated { address_id, ip, subnet_id, pool_id })
+}
+
+fn pool_id_of(scope: Scope) -> u32 {
+    match scope {
+        Scope::Pool(id) => id,
+        Scope::Subnet(_) => 0,
+    }
+}
+
+/// Streams the subnet's used rows through the planner; returns the lowest
+/// free address (or prefix) and, when a reusable row (free, or cooldown whose
+/// time is up) already stands at that address, its id.
+async fn gap_search<Q: Queryable>(
+    tx: &mut Q,
+    subnet_id: u32,
+    search: AddressRange,
+    blocked: &RangeSet,
+    prefix_length: u8,
+) -> Result<(Option<AddressRange>, Option<u64>)> {
+    let mut rest = search;
+    loop {
+        let used = addresses::used_from(tx, subnet_id, rest.first(), rest.last(), SCAN_PAGE).await?;
+        let scan = if prefix_length == 0 {
+            lowest_free(rest, blocked, &used).map(AddressRange::single)
+        } else {
+            lowest_free_prefix(rest, prefix_length, blocked, &used)
+                .map_err(|e| Error::field("delegation_prefix_length", e.to_string()))?
+                .map(|net| AddressRange::from_network(&net))
+        };
+        match scan {
+            Scan::Found(range) => {
+                let row = addresses::reusable_row_at(tx, subnet_id, range.first()).await?;
+                return Ok((Some(range), row));
+            }
+            Scan::Exhausted => return Ok((None, None)),
+            Scan::Continue { rest: next } => rest = next,
+        }
+    }
+}
+
+/// Everything in the subnet that is never handed out: the subnet's
+/// reservations and exclusions, and each pool's own rules and gateway.
+pub fn blocked_set(subnet: &Subnet, pools: &[Pool]) -> RangeSet {
+    let mut blocked = crate::core::reservation::reserved_set(&subnet.network, &subnet.policy());
+    for pool in pools {
+        for range in pool.blocked().iter() {
+            blocked.insert(range);
+        }
+    }
+    blocked
+}
+
+fn exhausted(scope: Scope) -> Error {
+    match scope {
+        Scope::Pool(id) => Error::Exhausted(format!("Pool #{id} has no free address left.")),
+        Scope::Subnet(id) => Error::Exhausted(format!("Subnet #{id} has no free address left.")),
+    }
+}
+
+fn locked(scope: Scope) -> Error {
+    match scope {
+        Scope::Pool(id) => Error::Conflict(format!("Pool #{id} is dedicated to another client or service.")),
+        Scope::Subnet(id) => Error::Conflict(format!("Subnet #{id} is dedicated to another client or service.")),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Released {
+    pub ip: String,
+    pub service_id: u32,
+    /// What the address is now: free, cooldown, reserved, or gone (an unstored
+    /// row that is no longer needed).
+    pub now: &'static str,
+}
+
+/// Ends an address's assignment: the address becomes free, waits in cooldown
+/// (the operator's setting) or returns to reserved if a rule now covers it.
+pub async fn release(conn: &mut Conn, address_id: u64, actor: &Actor) -> Result<Released> {
+    let located: Option<(u32, bool)> = conn
+        .exec_first(
+            "SELECT a.subnet_id, s.store_free_ips FROM mod_ipmanager_ip_addresses a
+             JOIN mod_ipmanager_subnets s ON s.id = a.subnet_id WHERE a.id = ?",
+            (address_id,),
+        )
+        .await?;
+    let (subnet_id, stored) = located.ok_or_else(|| Error::NotFound(format!("Address #{address_id} does not exist.")))?;
+    let mut tx = conn.start_transaction(TxOpts::default()).await?;
+    // Same lock order as allocation: the subnet row, then the address row.
+    let subnet = subnets::find_for_update(&mut tx, subnet_id).await?;
+    let row: Option<(String, Vec<u8>, u32, Option<u32>, Option<u32>)> = tx
+        .exec_first(
+            "SELECT a.ip, a.ip_bin, a.pool_id, x.service_id, x.client_id FROM mod_ipmanager_ip_addresses a
+             LEFT JOIN mod_ipmanager_assignments x ON x.ip_address_id = a.id WHERE a.id = ? FOR UPDATE",
+            (address_id,),
+        )
+        .await?;
+    let (ip, bin, pool_id, service_id, client_id) =
+        row.ok_or_else(|| Error::NotFound(format!("Address #{address_id} does not exist.")))?;
+    let (Some(service_id), Some(client_id)) = (service_id, client_id) else {
+        return Err(Error::Conflict(format!("{ip} is not assigned to any service.")));
+    };
+    let address = Address::from_bin(&bin).ok_or_else(|| Error::Internal(format!("address {address_id} is unreadable")))?;
+    let pools = pools::in_subnet(&mut tx, subnet_id).await?;
+    let cooldown = settings::cooldown_hours(&mut tx).await?;
+    let now = if blocked_set(&subnet, &pools).contains(address) {
+        if stored { "reserved" } else { "gone" }
+    } else if cooldown > 0 {
+        "cooldown"
+    } else if stored {
+        "free"
+    } else {
+        "gone"
+    };
+    tx.exec_drop("DELETE FROM mod_ipmanager_assignments WHERE ip_address_id = ?", (address_id,)).await?;
+    if now == "gone" {
+        tx.exec_drop("DELETE FROM mod_ipmanager_ip_addresses WHERE id = ?", (address_id,)).await?;
+    } else {
+        tx.exec_drop(
+            "UPDATE mod_ipmanager_ip_addresses SET status = ?,
+                cooldown_until = IF(? = 'cooldown', NOW() + INTERVAL ? HOUR, NULL) WHERE id = ?",
+            (now, now, cooldown, address_id),
+        )
+        .await?;
+    }
+    // Nothing below a hint may be free: lower the hints past this address.
+    for (table, id) in [("mod_ipmanager_pools", pool_id), ("mod_ipmanager_subnets", subnet_id)] {
+        tx.exec_drop(
+            format!("UPDATE {table} SET free_hint_bin = ? WHERE id = ? AND free_hint_bin > ?"),
+            (&bin, id, &bin),
+        )
+        .await?;
+    }
+    logs::record(
+        &mut tx,
+        actor,
+        LogEntry {
+            action: "address_released",
+            details: format!("{ip} released from service #{service_id}; now {now}"),
+            ip: &ip,
+            service_id,
+            client_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Released { ip, service_id, now })
+}

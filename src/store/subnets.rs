@@ -1,0 +1,282 @@
+//! `mod_ipmanager_subnets` and the subnet's reservation rules.
+
+use ipnet::IpNet;
+use mysql_async::prelude::*;
+
+use crate::core::address::Address;
+use crate::core::range::{AddressRange, RangeSet};
+use crate::core::reservation::{ReservationKind, ReservationPolicy};
+use crate::{Error, Result};
+
+/// A subnet as stored, with the reservation rules that apply to it.
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub id: u32,
+    pub parent_id: u32,
+    pub name: String,
+    pub network: IpNet,
+    pub gateway: String,
+    pub excluded_ips: String,
+    pub store_free_ips: bool,
+    pub alert_threshold: Option<u8>,
+    pub description: String,
+    pub rules: Vec<ReservationRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservationRule {
+    pub id: u32,
+    pub kind: ReservationKind,
+    /// The address or range of a custom rule; empty for the other kinds.
+    pub range: Option<AddressRange>,
+    pub note: String,
+}
+
+impl Subnet {
+    pub fn has_rule(&self, kind: ReservationKind) -> bool {
+        self.rules.iter().any(|r| r.kind == kind)
+    }
+
+    /// What the subnet keeps from allocation: its reserve choices, gateway,
+    /// excluded IPs and custom rules.
+    pub fn policy(&self) -> ReservationPolicy {
+        let mut custom: RangeSet = self.rules.iter().filter_map(|r| r.range).collect();
+        if let Ok(exclusions) = crate::core::exclusion::parse_exclusions(&self.excluded_ips, &self.network) {
+            for range in exclusions.ranges.iter() {
+                custom.insert(range);
+            }
+        }
+        ReservationPolicy {
+            network: self.has_rule(ReservationKind::Network),
+            broadcast: self.has_rule(ReservationKind::Broadcast),
+            gateway: if self.has_rule(ReservationKind::Gateway) { Address::parse(&self.gateway).ok() } else { None },
+            custom,
+        }
+    }
+
+    pub fn range(&self) -> AddressRange {
+        AddressRange::from_network(&self.network)
+    }
+}
+
+type SubnetRow = (u32, u32, String, String, String, String, bool, Option<u8>, String);
+
+const COLUMNS: &str =
+    "id, parent_id, name, cidr, gateway, excluded_ips, store_free_ips, alert_threshold, description";
+
+fn from_row(row: SubnetRow) -> Result<Subnet> {
+    let (id, parent_id, name, cidr, gateway, excluded_ips, store_free_ips, alert_threshold, description) = row;
+    let network = cidr
+        .parse::<IpNet>()
+        .map_err(|_| Error::Internal(format!("subnet {id} holds an unreadable CIDR \"{cidr}\"")))?;
+    Ok(Subnet {
+        id,
+        parent_id,
+        name,
+        network,
+        gateway,
+        excluded_ips,
+        store_free_ips,
+        alert_threshold,
+        description,
+        rules: Vec::new(),
+    })
+}
+
+type RuleRow = (u32, u32, String, String, String);
+
+fn rule_from_row((id, _, kind, value, note): RuleRow) -> Result<ReservationRule> {
+    let kind: ReservationKind =
+        kind.parse().map_err(|_| Error::Internal(format!("reservation rule {id} has an unknown type {kind}")))?;
+    let range = match value.as_str() {
+        "" => None,
+        text => Some(
+            AddressRange::parse(text)
+                .map_err(|_| Error::Internal(format!("reservation rule {id} holds an unreadable range {text}")))?,
+        ),
+    };
+    Ok(ReservationRule { id, kind, range, note })
+}
+
+/// Every subnet with its subnet-level rules, ordered for the tree view.
+pub async fn all<Q: Queryable>(db: &mut Q) -> Result<Vec<Subnet>> {
+    let rows: Vec<SubnetRow> = db
+        .query(format!("SELECT {COLUMNS} FROM mod_ipmanager_subnets ORDER BY version, network_bin, prefix_length"))
+        .await?;
+    let rules: Vec<RuleRow> = db
+        .query(
+            "SELECT id, subnet_id, rule_type, value, note FROM mod_ipmanager_reservation_rules
+             WHERE pool_id = 0 ORDER BY id",
+        )
+        .await?;
+    let mut subnets = rows.into_iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    for rule in rules {
+        let subnet_id = rule.1;
+        if let Some(subnet) = subnets.iter_mut().find(|s| s.id == subnet_id) {
+            subnet.rules.push(rule_from_row(rule)?);
+        }
+    }
+    Ok(subnets)
+}
+
+pub async fn find<Q: Queryable>(db: &mut Q, id: u32) -> Result<Subnet> {
+    find_with(db, id, "").await
+}
+
+/// Loads a subnet and locks its row until the transaction ends: the lock that
+/// serialises changes to one subnet (and allocations from its unstored ranges).
+pub async fn find_for_update<Q: Queryable>(db: &mut Q, id: u32) -> Result<Subnet> {
+    find_with(db, id, " FOR UPDATE").await
+}
+
+async fn find_with<Q: Queryable>(db: &mut Q, id: u32, lock: &str) -> Result<Subnet> {
+    let row: Option<SubnetRow> = db
+        .exec_first(format!("SELECT {COLUMNS} FROM mod_ipmanager_subnets WHERE id = ?{lock}"), (id,))
+        .await?;
+    let mut subnet = from_row(row.ok_or_else(|| Error::NotFound(format!("Subnet #{id} does not exist.")))?)?;
+    let rules: Vec<RuleRow> = db
+        .exec(
+            "SELECT id, subnet_id, rule_type, value, note FROM mod_ipmanager_reservation_rules
+             WHERE subnet_id = ? AND pool_id = 0 ORDER BY id",
+            (id,),
+        )
+        .await?;
+    subnet.rules = rules.into_iter().map(rule_from_row).collect::<Result<_>>()?;
+    Ok(subnet)
+}
+
+/// The columns a subnet's address math needs, derived from its network.
+fn network_columns(network: &IpNet) -> (u8, Vec<u8>, u8, String, String, Vec<u8>, Vec<u8>) {
+    let range = AddressRange::from_network(network);
+    (
+        if network.addr().is_ipv4() { 4 } else { 6 },
+        Address::from_ip(network.network()).to_bin(),
+        network.prefix_len(),
+        range.first().canonical(),
+        range.last().canonical(),
+        range.first().to_bin(),
+        range.last().to_bin(),
+    )
+}
+
+pub async fn insert<Q: Queryable>(db: &mut Q, subnet: &Subnet) -> Result<u32> {
+    let (version, network_bin, prefix, start_ip, end_ip, start_bin, end_bin) = network_columns(&subnet.network);
+    let id = super::insert(
+        db,
+        "INSERT INTO mod_ipmanager_subnets (parent_id, name, cidr, version, network_bin, prefix_length, start_ip,
+            end_ip, start_bin, end_bin, gateway, excluded_ips, store_free_ips, alert_threshold, description)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            subnet.parent_id.into(),
+            subnet.name.clone().into(),
+            subnet.network.to_string().into(),
+            version.into(),
+            network_bin.into(),
+            prefix.into(),
+            start_ip.into(),
+            end_ip.into(),
+            start_bin.into(),
+            end_bin.into(),
+            subnet.gateway.clone().into(),
+            subnet.excluded_ips.clone().into(),
+            subnet.store_free_ips.into(),
+            subnet.alert_threshold.into(),
+            subnet.description.clone().into(),
+        ] as Vec<mysql_async::Value>,
+    )
+    .await
+    .map_err(|e| match e {
+        Error::Database(m) if m.contains("Duplicate entry") => {
+            Error::field("cidr", format!("{} already exists as a subnet.", subnet.network))
+        }
+        other => other,
+    })?;
+    Ok(id as u32)
+}
+
+/// Saves what an edit may change; the CIDR is fixed once a subnet exists.
+pub async fn update<Q: Queryable>(db: &mut Q, subnet: &Subnet) -> Result<()> {
+    db.exec_drop(
+        "UPDATE mod_ipmanager_subnets SET parent_id = ?, name = ?, gateway = ?, excluded_ips = ?, store_free_ips = ?,
+            alert_threshold = ?, description = ?, free_hint_bin = NULL WHERE id = ?",
+        (
+            subnet.parent_id,
+            &subnet.name,
+            &subnet.gateway,
+            &subnet.excluded_ips,
+            subnet.store_free_ips,
+            subnet.alert_threshold,
+            &subnet.description,
+            subnet.id,
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Replaces the subnet-level rules of the kinds network, broadcast and gateway
+/// (the form's Reserve checkboxes); custom rules are kept.
+pub async fn set_reserve_choices<Q: Queryable>(db: &mut Q, subnet_id: u32, kinds: &[ReservationKind]) -> Result<()> {
+    db.exec_drop(
+        "DELETE FROM mod_ipmanager_reservation_rules
+         WHERE subnet_id = ? AND pool_id = 0 AND rule_type IN ('network', 'broadcast', 'gateway')",
+        (subnet_id,),
+    )
+    .await?;
+    for kind in kinds {
+        db.exec_drop(
+            "INSERT INTO mod_ipmanager_reservation_rules (subnet_id, rule_type) VALUES (?, ?)",
+            (subnet_id, kind.as_str()),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn add_custom_rule<Q: Queryable>(
+    db: &mut Q,
+    subnet_id: u32,
+    pool_id: u32,
+    range: AddressRange,
+    note: &str,
+) -> Result<()> {
+    db.exec_drop(
+        "INSERT INTO mod_ipmanager_reservation_rules (subnet_id, pool_id, rule_type, value, note)
+         VALUES (?, ?, 'custom', ?, ?)",
+        (subnet_id, pool_id, range.to_string(), note),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_rule<Q: Queryable>(db: &mut Q, rule_id: u32) -> Result<()> {
+    db.exec_drop("DELETE FROM mod_ipmanager_reservation_rules WHERE id = ?", (rule_id,)).await?;
+    Ok(())
+}
+
+/// Forgets where gap search may start, after reservations were lifted.
+pub async fn reset_free_hints<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<()> {
+    db.exec_drop("UPDATE mod_ipmanager_subnets SET free_hint_bin = NULL WHERE id = ?", (subnet_id,)).await?;
+    db.exec_drop("UPDATE mod_ipmanager_pools SET free_hint_bin = NULL WHERE subnet_id = ?", (subnet_id,)).await?;
+    Ok(())
+}
+
+/// Removes a subnet with its pools, addresses, rules, locks and relations.
+pub async fn delete_cascade<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<()> {
+    db.exec_drop(
+        "DELETE FROM mod_ipmanager_configuration_relations WHERE subnet_id = ?
+            OR pool_id IN (SELECT id FROM mod_ipmanager_pools WHERE subnet_id = ?)",
+        (subnet_id, subnet_id),
+    )
+    .await?;
+    for table in [
+        "mod_ipmanager_subnet_locks",
+        "mod_ipmanager_reservation_rules",
+        "mod_ipmanager_ip_addresses",
+        "mod_ipmanager_pools",
+    ] {
+        db.exec_drop(format!("DELETE FROM {table} WHERE subnet_id = ?"), (subnet_id,)).await?;
+    }
+    db.exec_drop("DELETE FROM mod_ipmanager_subnets WHERE id = ?", (subnet_id,)).await?;
+    Ok(())
+}
