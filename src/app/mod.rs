@@ -6,3 +6,5 @@ pub mod allocation;
 pub mod dashboard;
 pub mod input;
 pub mod module;
+pub mod subnets;
+pub mod usage;

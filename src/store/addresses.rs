@@ -181,14 +181,49 @@ pub async fn reusable_row_at<Q: Queryable>(db: &mut Q, subnet_id: u32, address: 
         .await?)
 }
 
-/// Counts per (subnet, pool, status) of every stored row.
-pub async fn status_counts<Q: Queryable>(db: &mut Q) -> Result<Vec<(u32, u32, String, u64)>> {
-    Ok(db
-        .query(
-            "SELECT subnet_id, pool_id, status, COUNT(*) FROM mod_ipmanager_ip_addresses
-             GROUP BY subnet_id, pool_id, status",
+/// How many rows of one (subnet, pool, status) there are, and how many
+/// addresses each covers (more than one for a delegated prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount {
+    pub subnet_id: u32,
+    pub pool_id: u32,
+    pub status: String,
+    pub rows: u64,
+    pub addresses_per_row: u128,
+}
+
+pub async fn status_counts<Q: Queryable>(db: &mut Q) -> Result<Vec<StatusCount>> {
+    counts(db, "", mysql_async::Params::Empty).await
+}
+
+pub async fn status_counts_in<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<Vec<StatusCount>> {
+    counts(db, "WHERE subnet_id = ?", (subnet_id,).into()).await
+}
+
+async fn counts<Q: Queryable>(db: &mut Q, filter: &str, params: mysql_async::Params) -> Result<Vec<StatusCount>> {
+    let rows: Vec<(u32, u32, String, u8, u8, u64)> = db
+        .exec(
+            format!(
+                "SELECT subnet_id, pool_id, status, version, prefix_length, COUNT(*) FROM mod_ipmanager_ip_addresses
+                 {filter} GROUP BY subnet_id, pool_id, status, version, prefix_length"
+            ),
+            params,
         )
-        .await?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(subnet_id, pool_id, status, version, prefix_length, rows)| {
+            let bits: u8 = if version == 4 { 32 } else { 128 };
+            let host_bits = u32::from(bits.saturating_sub(prefix_length));
+            StatusCount {
+                subnet_id,
+                pool_id,
+                status,
+                rows,
+                addresses_per_row: 1u128.checked_shl(host_bits).unwrap_or(u128::MAX),
+            }
+        })
+        .collect())
 }
 
 pub async fn count_in_use<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<u64> {
