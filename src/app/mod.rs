@@ -6,5 +6,6 @@ pub mod allocation;
 pub mod dashboard;
 pub mod input;
 pub mod module;
+pub mod pools;
 pub mod subnets;
 pub mod usage;

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{dashboard, module};
+use crate::app::{allocation, dashboard, module, pools, subnets};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -92,6 +92,169 @@ pub fn ipmanager_dashboard(acting: &ZendHashTable) -> PhpResult<Zval> {
     })
 }
 
+// --- IP Subnets -------------------------------------------------------------------
+
+#[php_function]
+pub fn ipmanager_subnet_list(acting: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        with_connection(subnets::list)
+    })
+}
+
+/// The add form (no `id`) or the edit form of subnet `id`.
+#[php_function]
+pub fn ipmanager_subnet_form(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let id = input(query)?.id("id")?;
+        with_connection(|conn| subnets::form_page(conn, id))
+    })
+}
+
+#[php_function]
+pub fn ipmanager_subnet_save(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = subnets::SubnetForm::from_input(&input(form)?)?;
+        with_connection(|conn| async move { subnets::save(conn, &form, &actor).await })
+    })
+}
+
+/// A subnet with one page of its addresses: `id`, optional `q` and `page`.
+#[php_function]
+pub fn ipmanager_subnet_view(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let query = input(query)?;
+        let id = query.required_id("id", "subnet")?;
+        let page = query.number("page", 1, 1, i64::from(u32::MAX))? as u64;
+        let search = query.text("q");
+        with_connection(|conn| async move { subnets::page(conn, id, &search, page).await })
+    })
+}
+
+#[php_function]
+pub fn ipmanager_subnet_delete_preview(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let id = input(query)?.required_id("id", "subnet")?;
+        with_connection(|conn| subnets::delete_preview(conn, id))
+    })
+}
+
+#[php_function]
+pub fn ipmanager_subnet_delete(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let id = input(form)?.required_id("id", "subnet")?;
+        with_connection(|conn| async move { subnets::delete(conn, id, &actor).await })
+    })
+}
+
+/// Reserves one address of a subnet: `subnet_id`, `address`, `note`.
+#[php_function]
+pub fn ipmanager_address_reserve(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let subnet_id = form.required_id("subnet_id", "subnet")?;
+        let (address, note) = (form.text("address"), form.text("note"));
+        with_connection(|conn| async move { subnets::reserve_address(conn, subnet_id, &address, &note, &actor).await })
+    })
+}
+
+/// Lifts a custom reservation: `subnet_id`, `rule_id`.
+#[php_function]
+pub fn ipmanager_reservation_release(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let subnet_id = form.required_id("subnet_id", "subnet")?;
+        let rule_id = form.required_id("rule_id", "reservation")?;
+        with_connection(|conn| async move { subnets::release_reservation(conn, subnet_id, rule_id, &actor).await })
+    })
+}
+
+// --- IP Pools ---------------------------------------------------------------------
+
+/// Pools, optionally only those of `subnet_id`.
+#[php_function]
+pub fn ipmanager_pool_list(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let subnet_id = input(query)?.id("subnet_id")?;
+        with_connection(|conn| pools::list(conn, subnet_id))
+    })
+}
+
+#[php_function]
+pub fn ipmanager_pool_form(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let query = input(query)?;
+        let (id, subnet_id) = (query.id("id")?, query.id("subnet_id")?);
+        with_connection(|conn| pools::form_page(conn, id, subnet_id))
+    })
+}
+
+#[php_function]
+pub fn ipmanager_pool_save(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = pools::PoolForm::from_input(&input(form)?)?;
+        with_connection(|conn| async move { pools::save(conn, &form, &actor).await })
+    })
+}
+
+#[php_function]
+pub fn ipmanager_pool_delete(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let id = input(form)?.required_id("id", "pool")?;
+        with_connection(|conn| async move { pools::delete(conn, id, &actor).await })
+    })
+}
+
+// --- Allocation -------------------------------------------------------------------
+
+/// Allocates the lowest free address of `pool_id` (or `subnet_id`) to
+/// `service_id`/`client_id`. Records the assignment in IP Manager only; the
+/// Assignments page and provisioning also write it back to WHMCS.
+#[php_function]
+pub fn ipmanager_allocate(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let request = input(request)?;
+        let scope = match (request.id("pool_id")?, request.id("subnet_id")?) {
+            (Some(pool), _) => allocation::Scope::Pool(pool),
+            (None, Some(subnet)) => allocation::Scope::Subnet(subnet),
+            (None, None) => return Err(Error::field("pool_id", "Choose a pool or a subnet.")),
+        };
+        let recipient = allocation::Recipient {
+            service_id: request.required_id("service_id", "service")?,
+            client_id: request.required_id("client_id", "client")?,
+            assignment_type: match request.text("type").as_str() {
+                "additional" => allocation::AssignmentType::Additional,
+                _ => allocation::AssignmentType::Primary,
+            },
+            source: "manual",
+            configuration_id: 0,
+        };
+        with_connection(|mut conn| async move { allocation::allocate(&mut conn, scope, &recipient, &actor).await })
+    })
+}
+
+/// Ends the assignment of address row `address_id`.
+#[php_function]
+pub fn ipmanager_release(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let id = input(request)?.required_id("address_id", "address")?;
+        with_connection(|mut conn| async move { allocation::release(&mut conn, u64::from(id), &actor).await })
+    })
+}
+
 // --- Fault injection (test builds only) ----------------------------------------
 
 /// Lets the test suite prove that panics and database failures surface as
@@ -126,7 +289,21 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_module_deactivate))
         .function(wrap_function!(ipmanager_module_upgrade))
         .function(wrap_function!(ipmanager_schema_status))
-        .function(wrap_function!(ipmanager_dashboard));
+        .function(wrap_function!(ipmanager_dashboard))
+        .function(wrap_function!(ipmanager_subnet_list))
+        .function(wrap_function!(ipmanager_subnet_form))
+        .function(wrap_function!(ipmanager_subnet_save))
+        .function(wrap_function!(ipmanager_subnet_view))
+        .function(wrap_function!(ipmanager_subnet_delete_preview))
+        .function(wrap_function!(ipmanager_subnet_delete))
+        .function(wrap_function!(ipmanager_address_reserve))
+        .function(wrap_function!(ipmanager_reservation_release))
+        .function(wrap_function!(ipmanager_pool_list))
+        .function(wrap_function!(ipmanager_pool_form))
+        .function(wrap_function!(ipmanager_pool_save))
+        .function(wrap_function!(ipmanager_pool_delete))
+        .function(wrap_function!(ipmanager_allocate))
+        .function(wrap_function!(ipmanager_release));
     #[cfg(feature = "fault-injection")]
     let module = module.function(wrap_function!(ipmanager_fault_inject));
     module

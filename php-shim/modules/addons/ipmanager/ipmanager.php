@@ -60,8 +60,12 @@ function ipmanager_config()
     ];
 }
 
-/** Runs a lifecycle call and answers in WHMCS's status/description shape. */
-function ipmanager_lifecycle(callable $call)
+/**
+ * Runs a lifecycle call and answers in WHMCS's status/description shape. The
+ * call is a closure so that nothing names an extension function before
+ * Runtime::boot() has checked that the extension is there.
+ */
+function ipmanager_lifecycle(\Closure $call)
 {
     $problem = Runtime::boot();
     if ($problem !== null) {
@@ -76,20 +80,18 @@ function ipmanager_lifecycle(callable $call)
 
 function ipmanager_activate()
 {
-    return ipmanager_lifecycle('ipmanager_module_activate');
+    return ipmanager_lifecycle(static fn (array $admin) => ipmanager_module_activate($admin));
 }
 
 function ipmanager_deactivate()
 {
-    return ipmanager_lifecycle('ipmanager_module_deactivate');
+    return ipmanager_lifecycle(static fn (array $admin) => ipmanager_module_deactivate($admin));
 }
 
 function ipmanager_upgrade($vars)
 {
     $previous = (string) ($vars['version'] ?? '');
-    $outcome = ipmanager_lifecycle(static function (array $admin) use ($previous) {
-        return ipmanager_module_upgrade($admin, $previous);
-    });
+    $outcome = ipmanager_lifecycle(static fn (array $admin) => ipmanager_module_upgrade($admin, $previous));
     if ($outcome['status'] !== 'success') {
         logActivity('IP Manager upgrade failed: ' . $outcome['description']);
     }

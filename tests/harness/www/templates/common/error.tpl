@@ -1,0 +1,1 @@
+{include file="$template/includes/alert.tpl" type="error" msg=$errormessage|escape}
