@@ -153,9 +153,6 @@ pub fn validate(form: &SubnetForm, context: &SubnetContext) -> std::result::Resu
             );
         }
     }
-    if form.reserve_gateway && form.gateway.is_empty() {
-        fail("reserve_gateway", "Enter the gateway to reserve it.".into());
-    }
     let alert_threshold = match form.alert_threshold.as_str() {
         "" => None,
         text => match text.parse::<u8>() {
@@ -442,6 +439,8 @@ pub struct Reservation {
     pub kind: String,
     pub value: String,
     pub note: String,
+    /// A single reservation made on this page; the others follow the form's choices.
+    pub releasable: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -534,6 +533,7 @@ pub async fn page(mut conn: Conn, id: u32, search: &str, page: u64) -> Result<Su
                 (ReservationKind::Custom, None) => String::new(),
             },
             note: rule.note.clone(),
+            releasable: rule.kind == ReservationKind::Custom,
         })
         .collect();
     Ok(SubnetPage {

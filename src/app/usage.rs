@@ -27,6 +27,8 @@ pub struct UsageFigures {
     pub percent: String,
     /// Rounded down to a whole number for the bar's width.
     pub bar: u16,
+    /// The percentage in tenths, for sorting.
+    pub tenths: u16,
 }
 
 impl From<Usage> for UsageFigures {
@@ -41,6 +43,7 @@ impl From<Usage> for UsageFigures {
             free: u.free.to_string(),
             percent: u.percent_used.to_string(),
             bar: u.percent_used.tenths() / 10,
+            tenths: u.percent_used.tenths(),
         }
     }
 }

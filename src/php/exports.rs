@@ -84,8 +84,9 @@ pub fn ipmanager_schema_status() -> PhpResult<Zval> {
 
 // --- Dashboard ------------------------------------------------------------------
 
+/// Every page function takes `(actor, request)`; the Dashboard needs no request values.
 #[php_function]
-pub fn ipmanager_dashboard(acting: &ZendHashTable) -> PhpResult<Zval> {
+pub fn ipmanager_dashboard(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         actor(acting)?;
         with_connection(dashboard::overview)
@@ -95,7 +96,7 @@ pub fn ipmanager_dashboard(acting: &ZendHashTable) -> PhpResult<Zval> {
 // --- IP Subnets -------------------------------------------------------------------
 
 #[php_function]
-pub fn ipmanager_subnet_list(acting: &ZendHashTable) -> PhpResult<Zval> {
+pub fn ipmanager_subnet_list(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         actor(acting)?;
         with_connection(subnets::list)

@@ -1,4 +1,4 @@
-{* Admin page frame: the tab menu of the user guide, then the page. *}
+{* Admin page frame: the tab menu of the user guide, a flash message, then the page. *}
 <div id="ipmanager" class="ipmanager-admin">
     <ul class="nav nav-tabs" role="tablist" style="margin-bottom:15px">
         {foreach $tabs as $tab}
@@ -7,5 +7,11 @@
             </li>
         {/foreach}
     </ul>
+    {if $flash}
+        <div class="alert alert-{$flash.level|escape} ipmanager-flash" role="alert">{$flash.message|escape}</div>
+    {/if}
+    {if $error}
+        <div class="alert alert-danger ipmanager-form-error" role="alert">{$error|escape}</div>
+    {/if}
     {include file="admin/$page.tpl"}
 </div>

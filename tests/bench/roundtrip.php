@@ -1,19 +1,19 @@
 <?php
 /**
- * One database round trip through the extension (the Dashboard's query)
- * against PDO running the same SQL on the same server.
+ * The smallest database call through the extension (the schema check every
+ * admin page makes: two queries) against PDO running the same SQL.
  * Usage: php -d extension=... roundtrip.php HOST PORT USER PASS DB
  */
 
 [$host, $port, $user, $pass, $db] = array_slice($argv, 1, 5);
 ipmanager_connect(['db_host' => $host, 'db_port' => $port, 'db_username' => $user, 'db_password' => $pass, 'db_name' => $db]);
 $pdo = new PDO("mysql:host=$host;port=$port;dbname=$db", $user, $pass, [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
-$sql = "SELECT (SELECT COUNT(*) FROM mod_ipmanager_subnets), (SELECT COUNT(*) FROM mod_ipmanager_pools),
-        (SELECT COUNT(*) FROM mod_ipmanager_assignments),
-        (SELECT COUNT(*) FROM mod_ipmanager_ip_addresses WHERE status = 'free')";
-$statement = $pdo->prepare($sql);
-$runs = ['extension ipmanager_dashboard()' => static fn () => ipmanager_dashboard(['admin_id' => 1]),
-         'PDO, same SQL (prepared)' => static function () use ($statement) { $statement->execute(); $statement->fetchAll(); }];
+$tables = $pdo->prepare("SHOW TABLES LIKE 'mod_ipmanager_schema_migrations'");
+$version = $pdo->prepare('SELECT MAX(version) FROM mod_ipmanager_schema_migrations');
+$runs = ['extension ipmanager_schema_status()' => static fn () => ipmanager_schema_status(),
+         'PDO, same two queries (prepared)' => static function () use ($tables, $version) {
+             $tables->execute(); $tables->fetchAll(); $version->execute(); $version->fetchAll();
+         }];
 $samples = array_fill_keys(array_keys($runs), []);
 for ($i = 0; $i < 300; $i++) {          // warm-up: connect, prepare
     foreach ($runs as $run) { $run(); }

@@ -68,7 +68,7 @@ final class ExtensionTest extends TestCase
     public function testInvalidInputCarriesFieldErrorsAndTheCallersLine(): void
     {
         $result = Process::json(self::connectCode() . <<<'PHP'
-            try { $callLine = __LINE__; ipmanager_dashboard(['admin_id' => 'seven']); }
+            try { $callLine = __LINE__; ipmanager_dashboard(['admin_id' => 'seven'], []); }
             catch (IpManagerInvalidInputException $e) {
                 echo json_encode(['errors' => $e->errors, 'line' => $e->getLine() === $callLine, 'code' => $e->getCode()]);
             }
@@ -87,19 +87,19 @@ final class ExtensionTest extends TestCase
                 catch (IpManagerException $e) { $out[] = get_class($e) . ': ' . $e->getMessage(); }
             }
             ipmanager_module_activate(['system' => 'system']);
-            $out[] = ipmanager_dashboard(['admin_id' => 1]);
+            $out[] = ipmanager_dashboard(['admin_id' => 1], []);
             echo json_encode($out);
             PHP);
         $this->assertStringStartsWith('IpManagerException: Internal error in the ipmanager extension (injected fault)', $result[0]);
         $this->assertStringContainsString('injected fault inside a database operation', $result[1]);
-        $this->assertSame(['subnets' => 0, 'pools' => 0, 'assigned_ips' => 0, 'free_ips' => 0], $result[3]);
+        $this->assertSame(['subnets' => 0, 'pools' => 0, 'assigned_ips' => 0, 'free_ips' => 0, 'usage' => []], $result[3]);
     }
 
     public function testAWrongPortIsReportedAtOnce(): void
     {
         $result = Process::json(self::connectCode(['db_port' => (string) Process::freePort()]) . <<<'PHP'
             $t = microtime(true);
-            try { ipmanager_dashboard(['admin_id' => 1]); echo json_encode(['no exception']); }
+            try { ipmanager_schema_status(); echo json_encode(['no exception']); }
             catch (IpManagerDatabaseException $e) { echo json_encode([$e->getMessage(), microtime(true) - $t]); }
             PHP);
         $this->assertStringContainsString('Cannot reach the WHMCS database', $result[0]);
@@ -111,9 +111,9 @@ final class ExtensionTest extends TestCase
         $result = Process::json(
             self::connectCode(['db_password' => 'definitely-wrong', 'db_username' => 'nobody_here']) . <<<'PHP'
             $out = [];
-            try { ipmanager_dashboard(['admin_id' => 1]); } catch (IpManagerDatabaseException $e) { $out[] = $e->getMessage(); }
+            try { ipmanager_schema_status(); } catch (IpManagerDatabaseException $e) { $out[] = $e->getMessage(); }
             PHP . self::connectCode(['db_name' => 'ipm_no_such_database']) . <<<'PHP'
-            try { ipmanager_dashboard(['admin_id' => 1]); } catch (IpManagerDatabaseException $e) { $out[] = $e->getMessage(); }
+            try { ipmanager_schema_status(); } catch (IpManagerDatabaseException $e) { $out[] = $e->getMessage(); }
             echo json_encode($out);
             PHP);
         $this->assertStringContainsString('refused the login', $result[0]);
@@ -127,7 +127,7 @@ final class ExtensionTest extends TestCase
             try { ipmanager_fault_inject('sleep_query'); $out = ['no exception']; }
             catch (IpManagerDatabaseException $e) { $out = [$e->getMessage(), microtime(true) - $t]; }
             ipmanager_module_activate(['system' => 'system']);
-            $out[] = ipmanager_dashboard(['admin_id' => 1])['subnets'];
+            $out[] = ipmanager_dashboard(['admin_id' => 1], [])['subnets'];
             echo json_encode($out);
             PHP, true, ['ipmanager.timeout_ms' => '800']);
         $this->assertStringContainsString('did not finish within 800 ms', $result[0]);

@@ -1,7 +1,8 @@
 <?php
 /**
- * Admin pages (Addons > IP Manager): routes a request to one extension call
- * and renders the returned array with the page's Smarty template.
+ * Admin pages (Addons > IP Manager). Each route names the extension function
+ * that builds the page's data, and for forms the one that saves it; this class
+ * only routes, checks the CSRF token, redirects after a POST and renders.
  */
 
 namespace WHMCS\Module\Addon\Ipmanager\Admin;
@@ -11,13 +12,28 @@ use WHMCS\Module\Addon\Ipmanager\View;
 
 final class Controller
 {
+    /** The tab menu; a tab is listed once its page works. */
+    private const TABS = ['dashboard' => 'tab_dashboard', 'subnets' => 'tab_subnets', 'pools' => 'tab_pools'];
+
     /**
-     * The tab menu. A page is listed here once it works; each names the
-     * extension function that builds its data and the template that shows it.
+     * action => tab it belongs to, `view` (GET data), `save` (POST), and where
+     * a successful POST goes next (`then`, with the id the save returned or
+     * the field named by `then_id`).
      */
-    private const PAGES = [
-        'dashboard' => ['tab' => 'tab_dashboard', 'data' => 'ipmanager_dashboard'],
+    private const ROUTES = [
+        'dashboard' => ['tab' => 'dashboard', 'view' => 'ipmanager_dashboard'],
+        'subnets' => ['tab' => 'subnets', 'view' => 'ipmanager_subnet_list'],
+        'subnet' => ['tab' => 'subnets', 'view' => 'ipmanager_subnet_view'],
+        'subnet_form' => ['tab' => 'subnets', 'view' => 'ipmanager_subnet_form', 'save' => 'ipmanager_subnet_save', 'then' => 'subnet'],
+        'subnet_delete' => ['tab' => 'subnets', 'view' => 'ipmanager_subnet_delete_preview', 'save' => 'ipmanager_subnet_delete', 'then' => 'subnets'],
+        'address_reserve' => ['tab' => 'subnets', 'save' => 'ipmanager_address_reserve', 'then' => 'subnet', 'then_id' => 'subnet_id'],
+        'reservation_release' => ['tab' => 'subnets', 'save' => 'ipmanager_reservation_release', 'then' => 'subnet', 'then_id' => 'subnet_id'],
+        'pools' => ['tab' => 'pools', 'view' => 'ipmanager_pool_list'],
+        'pool_form' => ['tab' => 'pools', 'view' => 'ipmanager_pool_form', 'save' => 'ipmanager_pool_save', 'then' => 'pools'],
+        'pool_delete' => ['tab' => 'pools', 'save' => 'ipmanager_pool_delete', 'then' => 'pools'],
     ];
+
+    private const FLASH = 'ipmanager_flash';
 
     /** @var array WHMCS's $vars: modulelink, version, _lang and the module settings. */
     private array $vars;
@@ -33,16 +49,93 @@ final class Controller
         if ($problem !== null) {
             return $this->render('problem', 'dashboard', ['message' => $problem]);
         }
-        $page = (string) ($query['action'] ?? 'dashboard');
-        if (!isset(self::PAGES[$page])) {
-            $page = 'dashboard';
+        $action = (string) ($query['action'] ?? 'dashboard');
+        $route = self::ROUTES[$action] ?? null;
+        if ($route === null) {
+            return $this->render('problem', 'dashboard', ['message' => $this->lang('unknown_page')]);
+        }
+        if ($method === 'POST') {
+            return $this->post($action, $route, $query, $form);
+        }
+        if (!isset($route['view'])) {
+            return $this->render('problem', $route['tab'], ['message' => $this->lang('post_only')]);
         }
         try {
-            $data = (self::PAGES[$page]['data'])(Runtime::admin());
-        } catch (\IpManagerException $e) {
-            return $this->render('problem', $page, ['message' => $e->getMessage()]);
+            $data = ($route['view'])(Runtime::admin(), $query);
+        } catch (\Throwable $e) {
+            return $this->render('problem', $route['tab'], ['message' => $this->describe($e)]);
         }
-        return $this->render($page, $page, ['data' => $data]);
+        return $this->render($action, $route['tab'], ['data' => $data, 'query' => $query]);
+    }
+
+    private function post(string $action, array $route, array $query, array $form): string
+    {
+        if (!isset($route['save'])) {
+            return $this->render('problem', $route['tab'], ['message' => $this->lang('post_only')]);
+        }
+        if (!function_exists('check_token') || !check_token('WHMCS.admin.default')) {
+            return $this->render('problem', $route['tab'], ['message' => $this->lang('csrf_failed')]);
+        }
+        unset($form['token']);
+        try {
+            $saved = ($route['save'])(Runtime::admin(), $form);
+        } catch (\IpManagerInvalidInputException $e) {
+            if (!isset($route['view'])) {
+                return $this->redirectBack($route, $form, $e->getMessage(), 'danger');
+            }
+            // Show the form again with what was typed and each error at its field.
+            try {
+                $data = ($route['view'])(Runtime::admin(), $query + $form);
+            } catch (\Throwable $inner) {
+                return $this->render('problem', $route['tab'], ['message' => $this->describe($inner)]);
+            }
+            $data['form'] = $form;
+            return $this->render($action, $route['tab'], [
+                'data' => $data, 'query' => $query, 'errors' => $e->errors ?? [], 'error' => $e->getMessage(),
+            ]);
+        } catch (\Throwable $e) {
+            return $this->redirectBack($route, $form, $this->describe($e), 'danger');
+        }
+        $id = isset($route['then_id']) ? ($form[$route['then_id']] ?? '') : ($saved['id'] ?? '');
+        $this->flash($saved['message'] ?? $this->lang('saved'), 'success');
+        return $this->redirect($route['then'], $route['then'] === 'subnet' ? ['id' => $id] : []);
+    }
+
+    /**
+     * The extension's own messages are written for operators; anything else
+     * (a PHP error in this shim) is named as such so it can be reported.
+     */
+    private function describe(\Throwable $e): string
+    {
+        if ($e instanceof \IpManagerException) {
+            return $e->getMessage();
+        }
+        return sprintf('%s: %s (%s line %d)', get_class($e), $e->getMessage(), basename($e->getFile()), $e->getLine());
+    }
+
+    /** After a failed POST-only action, back to the page it came from. */
+    private function redirectBack(array $route, array $form, string $message, string $level): string
+    {
+        $this->flash($message, $level);
+        if (isset($route['then_id'])) {
+            return $this->redirect($route['then'], ['id' => $form[$route['then_id']] ?? '']);
+        }
+        return $this->redirect($route['tab'], []);
+    }
+
+    private function redirect(string $action, array $params): string
+    {
+        $url = $this->moduleLink() . '&action=' . rawurlencode($action);
+        foreach ($params as $key => $value) {
+            $url .= '&' . rawurlencode($key) . '=' . rawurlencode((string) $value);
+        }
+        header('Location: ' . $url, true, 303);
+        return '';
+    }
+
+    private function flash(string $message, string $level): void
+    {
+        $_SESSION[self::FLASH] = ['message' => $message, 'level' => $level];
     }
 
     private function schemaProblem(): ?string
@@ -56,28 +149,37 @@ final class Controller
             return null;
         }
         if ($status['installed_version'] === 0) {
-            return 'The IP Manager tables do not exist. Open Setup > Addon Modules, deactivate IP Manager and '
-                . 'activate it again to create them.';
+            return $this->lang('schema_missing');
         }
-        return sprintf(
-            'The IP Manager tables are at schema version %d but this release needs version %d. Open Setup > '
-            . 'Addon Modules and save the IP Manager settings once to run the upgrade.',
-            $status['installed_version'],
-            $status['expected_version']
-        );
+        return sprintf($this->lang('schema_outdated'), $status['installed_version'], $status['expected_version']);
+    }
+
+    private function lang(string $key): string
+    {
+        return (string) ($this->vars['_lang'][$key] ?? $key);
+    }
+
+    private function moduleLink(): string
+    {
+        return (string) ($this->vars['modulelink'] ?? 'addonmodules.php?module=ipmanager');
     }
 
     private function render(string $template, string $activeTab, array $variables): string
     {
         $tabs = [];
-        foreach (self::PAGES as $name => $page) {
-            $tabs[] = ['action' => $name, 'label' => $this->vars['_lang'][$page['tab']] ?? $name];
+        foreach (self::TABS as $action => $label) {
+            $tabs[] = ['action' => $action, 'label' => $this->lang($label)];
         }
+        $flash = $_SESSION[self::FLASH] ?? null;
+        unset($_SESSION[self::FLASH]);
         return View::render('admin/layout.tpl', $variables + [
             'page' => $template,
             'tabs' => $tabs,
             'activeTab' => $activeTab,
-            'modulelink' => $this->vars['modulelink'] ?? 'addonmodules.php?module=ipmanager',
+            'flash' => $flash,
+            'errors' => [],
+            'error' => '',
+            'modulelink' => $this->moduleLink(),
             '_lang' => $this->vars['_lang'] ?? [],
             'csrfToken' => function_exists('generate_token') ? generate_token('plain') : '',
         ]);

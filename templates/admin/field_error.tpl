@@ -1,0 +1,1 @@
+{if isset($errors[$field])}<span class="help-block ipmanager-field-error" data-field="{$field|escape}">{$errors[$field]|escape}</span>{/if}
