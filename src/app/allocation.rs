@@ -198,7 +198,6 @@ async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, r
     if forbidden.unwrap_or(0) > 0 {
         return Err(locked(scope));
     }
-    let blocked = blocked_set(&subnet, &pools);
     let (range, prefix_length, hint) = match scope {
         Scope::Pool(id) => {
             let pool = pools.iter().find(|p| p.id == id).ok_or_else(|| exhausted(scope))?;
@@ -212,6 +211,7 @@ async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, r
             (subnet.range(), 0, hint.flatten())
         }
     };
+    let blocked = if prefix_length == 0 { blocked_set(&subnet, &pools) } else { delegation_blocked_set(&subnet, &pools) };
     let start = hint
         .and_then(|bin| Address::from_bin(&bin))
         .filter(|a| range.contains(*a))
@@ -300,13 +300,25 @@ async fn gap_search<Q: Queryable>(
 /// Everything in the subnet that is never handed out: the subnet's
 /// reservations and exclusions, and each pool's own rules and gateway.
 pub fn blocked_set(subnet: &Subnet, pools: &[Pool]) -> RangeSet {
-    let mut blocked = crate::core::reservation::reserved_set(&subnet.network, &subnet.policy());
-    for pool in pools {
-        for range in pool.blocked().iter() {
-            blocked.insert(range);
-        }
+    with_pool_rules(crate::core::reservation::reserved_set(&subnet.network, &subnet.policy()), pools)
+}
+
+fn with_pool_rules(mut blocked: RangeSet, pools: &[Pool]) -> RangeSet {
+    for range in pools.iter().flat_map(|pool| pool.blocked().iter().collect::<Vec<_>>()) {
+        blocked.insert(range);
     }
     blocked
+}
+
+/// For pools that delegate prefixes: the subnet-router anycast address
+/// belongs to hosts on the subnet's own link, so it does not keep the first
+/// prefix back; everything else stays blocked.
+fn delegation_blocked_set(subnet: &Subnet, pools: &[Pool]) -> RangeSet {
+    let mut policy = subnet.policy();
+    if subnet.network.addr().is_ipv6() {
+        policy.network = false;
+    }
+    with_pool_rules(crate::core::reservation::reserved_set(&subnet.network, &policy), pools)
 }
 
 fn exhausted(scope: Scope) -> Error {

@@ -56,3 +56,25 @@ impl TestDb {
         conn.disconnect().await.unwrap();
     }
 }
+
+impl TestDb {
+    /// A database with the module's tables and the few WHMCS tables the
+    /// pages join (minimal shapes with WHMCS's column names).
+    pub async fn activated() -> TestDb {
+        let db = TestDb::new().await;
+        let mut conn = db.conn().await;
+        conn.query_drop(
+            "CREATE TABLE tbladdonmodules (id INT AUTO_INCREMENT PRIMARY KEY, module VARCHAR(64) NOT NULL,
+                setting VARCHAR(64) NOT NULL, value TEXT NOT NULL);
+             CREATE TABLE tblclients (id INT AUTO_INCREMENT PRIMARY KEY, firstname VARCHAR(100) NOT NULL DEFAULT '',
+                lastname VARCHAR(100) NOT NULL DEFAULT '');
+             CREATE TABLE tblhosting (id INT AUTO_INCREMENT PRIMARY KEY, userid INT NOT NULL DEFAULT 0,
+                domain VARCHAR(255) NOT NULL DEFAULT '')",
+        )
+        .await
+        .unwrap();
+        ipmanager::store::schema::migrate(&mut conn, None).await.unwrap();
+        drop(conn);
+        db
+    }
+}
