@@ -18,7 +18,7 @@ build-test:
 	$(CARGO) build --release --features fault-injection --target-dir target/test
 
 ## Everything: Rust unit and database tests, PHPUnit through the harness, FPM, browser.
-test:
+test: setup
 	scripts/test.sh
 
 test-rust:
@@ -31,7 +31,7 @@ test-browser:
 	scripts/test.sh browser
 
 ## The harness with sample data on http://127.0.0.1:8080 (Ctrl-C stops everything).
-demo:
+demo: setup
 	scripts/demo.sh
 
 bench:

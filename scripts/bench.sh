@@ -22,3 +22,16 @@ echo "== per-call overhead (1,000,000 calls, best of 3)"
 "${php_ext[@]}" tests/bench/calls.php
 echo "== database round trip (5,000 interleaved samples)"
 "${php_ext[@]}" tests/bench/roundtrip.php "$DB_HOST" "$DB_PORT" "$DB_USER" "$DB_PASS" "$db"
+
+# The allocator's targets from the issue, each measured value next to its
+# target. Every script creates and drops its own database; the worker
+# processes they start load the extension named by IPMANAGER_SO.
+export IPMANAGER_SO="$so"
+echo "== allocation: ipmanager_allocate() against the same transaction in PDO"
+"${php_ext[@]}" tests/bench/allocate.php
+echo "== storing a /16 (Store free IPs)"
+"${php_ext[@]}" tests/bench/store.php
+echo "== next free address: IPv6 /48 with 100,000 used against an IPv4 /24"
+"${php_ext[@]}" tests/bench/next_free.php
+echo "== subnet page of a stored /16"
+"${php_ext[@]}" tests/bench/subnet_page.php

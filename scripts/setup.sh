@@ -9,8 +9,10 @@ packages=(
   libclang-dev clang pkg-config mariadb-server mariadb-client
   smarty3 smarty4 php-illuminate-database phpunit
   chromium libfcgi-bin libjs-bootstrap libjs-bootstrap4 libjs-jquery fonts-font-awesome
-  python3-aiosmtpd nodejs npm curl git make
+  python3-aiosmtpd curl git make
 )
+# A Node.js from another source ships its own npm, which Debian's npm conflicts with.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -22,8 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if ! command -v cargo >/dev/null 2>&1; then
-  echo "cargo is missing: install Rust with rustup (https://rustup.rs) or Debian's cargo, then run make setup again." >&2
+# Debian 12's own rustc (1.63) is too old for the dependencies; rustup's stable is needed.
+if ! command -v cargo >/dev/null 2>&1 || [ "$(rustc --version | sed -E 's/rustc 1\.([0-9]+).*/\1/')" -lt 85 ]; then
+  echo "Rust 1.85 or newer is needed: install it with rustup (https://rustup.rs), then run make setup again." >&2
   exit 1
 fi
 

@@ -68,13 +68,26 @@ pub struct Allocated {
     pub pool_id: u32,
 }
 
-/// Allocates the lowest free address of `scope` to `recipient`.
+/// Allocates the lowest free address of `scope` to `recipient`, in a
+/// transaction of its own.
 pub async fn allocate(conn: &mut Conn, scope: Scope, recipient: &Recipient, actor: &Actor) -> Result<Allocated> {
-    let mut attempt = 0;
+    retrying(conn, async |conn| {
+        let mut tx = conn.start_transaction(TxOpts::default()).await?;
+        let allocated = allocate_in(&mut tx, scope, recipient, actor).await?;
+        tx.commit().await?;
+        Ok(allocated)
+    })
+    .await
+}
+
+/// Runs a whole transaction again when a deadlock or the unique-key backstop
+/// interrupted it; anything else is final.
+pub async fn retrying<T>(conn: &mut Conn, mut attempt: impl AsyncFnMut(&mut Conn) -> Result<T>) -> Result<T> {
+    let mut tries = 0;
     loop {
-        attempt += 1;
-        match allocate_once(conn, scope, recipient, actor).await {
-            Err(Error::Database(message)) if attempt < ATTEMPTS && is_retryable(&message) => continue,
+        tries += 1;
+        match attempt(conn).await {
+            Err(Error::Database(message)) if tries < ATTEMPTS && is_retryable(&message) => continue,
             outcome => return outcome,
         }
     }
@@ -85,14 +98,20 @@ fn is_retryable(message: &str) -> bool {
     message.contains("1213") || message.contains("Deadlock") || message.contains("1062") || message.contains("Duplicate entry")
 }
 
-async fn allocate_once(conn: &mut Conn, scope: Scope, recipient: &Recipient, actor: &Actor) -> Result<Allocated> {
-    let (subnet_id, stored) = scope_subnet(conn, scope).await?;
-    let mut tx = conn.start_transaction(TxOpts::default()).await?;
+/// Allocates inside the caller's transaction, so several addresses (and the
+/// write-back to WHMCS) commit or roll back together.
+pub async fn allocate_in<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient, actor: &Actor) -> Result<Allocated> {
+    let (subnet_id, stored) = scope_subnet(tx, scope).await?;
     let allocated = if stored {
-        take_stored(&mut tx, scope, recipient).await?
+        take_stored(tx, scope, recipient).await?
     } else {
-        take_unstored(&mut tx, scope, subnet_id, recipient).await?
+        take_unstored(tx, scope, subnet_id, recipient).await?
     };
+    record_assignment(tx, &allocated, recipient, actor).await?;
+    Ok(allocated)
+}
+
+async fn record_assignment<Q: Queryable>(tx: &mut Q, allocated: &Allocated, recipient: &Recipient, actor: &Actor) -> Result<()> {
     tx.exec_drop(
         "INSERT INTO mod_ipmanager_assignments (ip_address_id, service_id, client_id, type, source, configuration_id, assigned_by)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -108,7 +127,7 @@ async fn allocate_once(conn: &mut Conn, scope: Scope, recipient: &Recipient, act
     )
     .await?;
     logs::record(
-        &mut tx,
+        tx,
         actor,
         LogEntry {
             action: "address_assigned",
@@ -118,14 +137,83 @@ async fn allocate_once(conn: &mut Conn, scope: Scope, recipient: &Recipient, act
             client_id: recipient.client_id,
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+}
+
+/// The most specific subnet that holds `address`, if IP Manager manages it.
+pub async fn managing_subnet<Q: Queryable>(db: &mut Q, address: Address) -> Result<Option<(u32, bool)>> {
+    Ok(db
+        .exec_first(
+            "SELECT id, store_free_ips FROM mod_ipmanager_subnets
+             WHERE version = ? AND start_bin <= ? AND end_bin >= ? ORDER BY prefix_length DESC LIMIT 1",
+            (if address.version().bits() == 32 { 4 } else { 6 }, address.to_bin(), address.to_bin()),
+        )
+        .await?)
+}
+
+/// Assigns one particular address (an admin's choice, a dedicated IP typed
+/// into WHMCS, a synchronised one) inside the caller's transaction. It must
+/// lie in a managed subnet, not be reserved, and be free.
+pub async fn assign_specific_in<Q: Queryable>(tx: &mut Q, address: Address, recipient: &Recipient, actor: &Actor) -> Result<Allocated> {
+    let (subnet_id, stored) = managing_subnet(tx, address)
+        .await?
+        .ok_or_else(|| Error::field("address", format!("{address} is not inside any subnet IP Manager manages.")))?;
+    let subnet = subnets::find_for_update(tx, subnet_id).await?;
+    let pools = pools::in_subnet(tx, subnet_id).await?;
+    if blocked_set(&subnet, &pools).contains(address) {
+        return Err(Error::Conflict(format!("{address} is reserved in {} and cannot be assigned.", subnet.network)));
+    }
+    let row: Option<(u64, String, Option<u32>, bool)> = tx
+        .exec_first(
+            "SELECT a.id, a.status, x.service_id,
+                    a.status = 'free' OR (a.status = 'cooldown' AND a.cooldown_until <= NOW())
+             FROM mod_ipmanager_ip_addresses a LEFT JOIN mod_ipmanager_assignments x ON x.ip_address_id = a.id
+             WHERE a.subnet_id = ? AND a.ip_bin = ? FOR UPDATE",
+            (subnet_id, address.to_bin()),
+        )
+        .await?;
+    let pool_id = pools.iter().find(|p| p.range.contains(address)).map_or(0, |p| p.id);
+    let address_id = match row {
+        Some((id, _, _, true)) => {
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_ip_addresses SET status = 'assigned', cooldown_until = NULL WHERE id = ?",
+                (id,),
+            )
+            .await?;
+            id
+        }
+        Some((_, status, service, false)) => {
+            return Err(Error::Conflict(match service {
+                Some(service_id) => format!("{address} is already assigned to service #{service_id}."),
+                None => format!("{address} is not free (it is {status})."),
+            }))
+        }
+        None if stored => return Err(Error::Internal(format!("{address} has no row in a stored subnet"))),
+        None => {
+            store::insert(
+                tx,
+                "INSERT INTO mod_ipmanager_ip_addresses (subnet_id, pool_id, ip, ip_bin, prefix_length, version, status)
+                 VALUES (?, ?, ?, ?, ?, ?, 'assigned')",
+                (
+                    subnet_id,
+                    pool_id,
+                    address.canonical(),
+                    address.to_bin(),
+                    address.version().bits(),
+                    if address.version().bits() == 32 { 4u8 } else { 6u8 },
+                ),
+            )
+            .await?
+        }
+    };
+    let allocated = Allocated { address_id, ip: address.canonical(), subnet_id, pool_id };
+    record_assignment(tx, &allocated, recipient, actor).await?;
     Ok(allocated)
 }
 
 /// The scope's subnet and whether its addresses are stored; read outside the
 /// transaction because neither changes while addresses are allocated.
-async fn scope_subnet(conn: &mut Conn, scope: Scope) -> Result<(u32, bool)> {
+async fn scope_subnet<Q: Queryable>(conn: &mut Q, scope: Scope) -> Result<(u32, bool)> {
     let row: Option<(u32, bool)> = match scope {
         Scope::Pool(id) => {
             conn.exec_first(
@@ -344,10 +432,31 @@ pub struct Released {
     pub now: &'static str,
 }
 
-/// Ends an address's assignment: the address becomes free, waits in cooldown
-/// (the operator's setting) or returns to reserved if a rule now covers it.
+/// How a release treats the operator's cooldown setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseMode {
+    /// Cooldown when the setting asks for it, otherwise free.
+    AsConfigured,
+    /// Free now, whatever the setting says ("release now" on termination).
+    Immediately,
+}
+
+/// Ends an address's assignment in a transaction of its own.
 pub async fn release(conn: &mut Conn, address_id: u64, actor: &Actor) -> Result<Released> {
-    let located: Option<(u32, bool)> = conn
+    retrying(conn, async |conn| {
+        let mut tx = conn.start_transaction(TxOpts::default()).await?;
+        let released = release_in(&mut tx, address_id, ReleaseMode::AsConfigured, actor).await?;
+        tx.commit().await?;
+        Ok(released)
+    })
+    .await
+}
+
+/// Ends an address's assignment inside the caller's transaction: the address
+/// becomes free, waits in cooldown, or returns to reserved if a rule now
+/// covers it. The caller writes the service's addresses back to WHMCS.
+pub async fn release_in<Q: Queryable>(tx: &mut Q, address_id: u64, mode: ReleaseMode, actor: &Actor) -> Result<Released> {
+    let located: Option<(u32, bool)> = tx
         .exec_first(
             "SELECT a.subnet_id, s.store_free_ips FROM mod_ipmanager_ip_addresses a
              JOIN mod_ipmanager_subnets s ON s.id = a.subnet_id WHERE a.id = ?",
@@ -355,9 +464,8 @@ pub async fn release(conn: &mut Conn, address_id: u64, actor: &Actor) -> Result<
         )
         .await?;
     let (subnet_id, stored) = located.ok_or_else(|| Error::NotFound(format!("Address #{address_id} does not exist.")))?;
-    let mut tx = conn.start_transaction(TxOpts::default()).await?;
     // Same lock order as allocation: the subnet row, then the address row.
-    let subnet = subnets::find_for_update(&mut tx, subnet_id).await?;
+    let subnet = subnets::find_for_update(tx, subnet_id).await?;
     let row: Option<(String, Vec<u8>, u32, Option<u32>, Option<u32>)> = tx
         .exec_first(
             "SELECT a.ip, a.ip_bin, a.pool_id, x.service_id, x.client_id FROM mod_ipmanager_ip_addresses a
@@ -371,8 +479,11 @@ pub async fn release(conn: &mut Conn, address_id: u64, actor: &Actor) -> Result<
         return Err(Error::Conflict(format!("{ip} is not assigned to any service.")));
     };
     let address = Address::from_bin(&bin).ok_or_else(|| Error::Internal(format!("address {address_id} is unreadable")))?;
-    let pools = pools::in_subnet(&mut tx, subnet_id).await?;
-    let cooldown = settings::cooldown_hours(&mut tx).await?;
+    let pools = pools::in_subnet(tx, subnet_id).await?;
+    let cooldown = match mode {
+        ReleaseMode::AsConfigured => settings::cooldown_hours(tx).await?,
+        ReleaseMode::Immediately => 0,
+    };
     let now = if blocked_set(&subnet, &pools).contains(address) {
         if stored { "reserved" } else { "gone" }
     } else if cooldown > 0 {
@@ -402,7 +513,7 @@ pub async fn release(conn: &mut Conn, address_id: u64, actor: &Actor) -> Result<
         .await?;
     }
     logs::record(
-        &mut tx,
+        tx,
         actor,
         LogEntry {
             action: "address_released",
@@ -413,6 +524,5 @@ pub async fn release(conn: &mut Conn, address_id: u64, actor: &Actor) -> Result<
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Released { ip, service_id, now })
 }

@@ -3,9 +3,12 @@
 
 pub mod actor;
 pub mod allocation;
+pub mod configurations;
 pub mod dashboard;
 pub mod input;
 pub mod module;
 pub mod pools;
+pub mod provisioning;
+pub mod service_ips;
 pub mod subnets;
 pub mod usage;

@@ -197,6 +197,11 @@ pub struct PoolRow {
     pub usage: UsageFigures,
 }
 
+/// A pool's range for people: as a CIDR when it is one, otherwise "first – last".
+pub fn display_range(range: AddressRange) -> String {
+    range.as_network().map_or_else(|| format!("{} – {}", range.first(), range.last()), |network| network.to_string())
+}
+
 #[derive(Debug, Serialize)]
 pub struct PoolList {
     pub pools: Vec<PoolRow>,
@@ -219,7 +224,7 @@ pub async fn list(mut conn: Conn, subnet_filter: Option<u32>) -> Result<PoolList
                 name: p.name.clone(),
                 subnet_id: p.subnet_id,
                 subnet: subnet.map(|s| format!("{} ({})", s.name, s.network)).unwrap_or_default(),
-                range: p.range.to_string(),
+                range: display_range(p.range),
                 vlan: p.vlan.clone(),
                 gateway: p.gateway.clone(),
                 delegation_prefix_length: p.delegation_prefix_length,

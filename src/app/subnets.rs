@@ -541,7 +541,7 @@ pub async fn page(mut conn: Conn, id: u32, search: &str, page: u64) -> Result<Su
         description: subnet.description.clone(),
         excluded_ips: subnet.excluded_ips.clone(),
         reservations,
-        pools: pools.iter().map(|p| (p.id, p.name.clone(), p.range.to_string())).collect(),
+        pools: pools.iter().map(|p| (p.id, p.name.clone(), crate::app::pools::display_range(p.range))).collect(),
         addresses,
         search: search.to_string(),
         page,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, dashboard, module, pools, subnets};
+use crate::app::{allocation, dashboard, module, pools, provisioning, subnets};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -256,6 +256,45 @@ pub fn ipmanager_release(acting: &ZendHashTable, request: &ZendHashTable) -> Php
     })
 }
 
+// --- Provisioning hooks -------------------------------------------------------------
+
+/// PreModuleCreate: `service_id` and the params' `customfields`. The result's
+/// `hook_return` is what the hook returns to WHMCS.
+#[php_function]
+pub fn ipmanager_provision(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let request = input(request)?;
+        let service_id = request.required_id("service_id", "service")?;
+        let custom_fields = match request.get("customfields") {
+            Some(serde_json::Value::Object(map)) => map.clone(),
+            _ => serde_json::Map::new(),
+        };
+        with_connection(|mut conn| async move { provisioning::provision(&mut conn, service_id, &custom_fields, &actor).await })
+    })
+}
+
+/// The other points of a service's life: `event` is created, terminated,
+/// deleted or changed (package or configurable options).
+#[php_function]
+pub fn ipmanager_service_event(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let request = input(request)?;
+        let service_id = request.required_id("service_id", "service")?;
+        let event = request.text("event");
+        with_connection(|mut conn| async move {
+            match event.as_str() {
+                "created" => provisioning::created(&mut conn, service_id, &actor).await,
+                "terminated" => provisioning::terminated(&mut conn, service_id, &actor).await,
+                "deleted" => provisioning::deleted(&mut conn, service_id, &actor).await,
+                "changed" => provisioning::changed(&mut conn, service_id, &actor).await,
+                other => Err(Error::invalid(format!("unknown service event \"{other}\""))),
+            }
+        })
+    })
+}
+
 // --- Fault injection (test builds only) ----------------------------------------
 
 /// Lets the test suite prove that panics and database failures surface as
@@ -304,7 +343,9 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_pool_save))
         .function(wrap_function!(ipmanager_pool_delete))
         .function(wrap_function!(ipmanager_allocate))
-        .function(wrap_function!(ipmanager_release));
+        .function(wrap_function!(ipmanager_release))
+        .function(wrap_function!(ipmanager_provision))
+        .function(wrap_function!(ipmanager_service_event));
     #[cfg(feature = "fault-injection")]
     let module = module.function(wrap_function!(ipmanager_fault_inject));
     module

@@ -1,12 +1,14 @@
 //! The MariaDB edge: connection settings, schema, and the queries of each table.
 
 pub mod addresses;
+pub mod configurations;
 pub mod connection;
 pub mod logs;
 pub mod pools;
 pub mod schema;
 pub mod settings;
 pub mod subnets;
+pub mod whmcs;
 
 use mysql_async::prelude::{Queryable, StatementLike};
 use mysql_async::Params;

@@ -7,6 +7,10 @@ use crate::Result;
 
 /// Hours a released address waits before it is handed out again.
 pub const COOLDOWN_HOURS: &str = "cooldown_hours";
+/// What happens to a terminated service's addresses: release, cooldown or keep.
+pub const TERMINATE_POLICY: &str = "terminate_policy";
+/// The system key of the quantity option that orders extra addresses.
+pub const EXTRA_IPS_OPTION: &str = "extra_ips_option";
 
 pub async fn get<Q: Queryable>(db: &mut Q, name: &str) -> Result<Option<String>> {
     Ok(db.exec_first("SELECT value FROM mod_ipmanager_settings WHERE name = ?", (name,)).await?)

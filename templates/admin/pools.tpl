@@ -18,7 +18,7 @@
             <tr data-pool="{$pool.name|escape}">
                 <td>{$pool.name|escape}{if $pool.delegation_prefix_length} <span class="label label-info">/{$pool.delegation_prefix_length|escape}</span>{/if}</td>
                 <td><a href="{$modulelink}&amp;action=subnet&amp;id={$pool.subnet_id|escape:'url'}">{$pool.subnet|escape}</a></td>
-                <td><code>{$pool.range|escape}</code></td>
+                <td><code style="white-space:normal;word-break:break-all">{$pool.range|escape}</code></td>
                 <td>{$pool.vlan|escape}</td>
                 <td>{include file="admin/usage_bar.tpl" usage=$pool.usage}</td>
                 <td class="small">{foreach $pool.reverse_zones as $zone}<div><code>{$zone|escape}</code></div>{/foreach}</td>

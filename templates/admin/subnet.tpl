@@ -65,7 +65,7 @@
     </tbody>
 </table>
 <nav class="clearfix">
-    <span class="text-muted">{$_lang.page_of|sprintf:$data.page:$data.pages:$data.total|escape}</span>
+    <span class="text-muted">{$_lang.page|escape} {$data.page|escape} / {$data.pages|escape} · {$data.total|escape} {$_lang.address_rows|escape}</span>
     <span class="pull-right">
         {if $data.page > 1}<a class="btn btn-default btn-sm" href="{$modulelink}&amp;action=subnet&amp;id={$subnet.id|escape:'url'}&amp;q={$data.search|escape:'url'}&amp;page={$data.page - 1}">{$_lang.previous|escape}</a>{/if}
         {if $data.page < $data.pages}<a class="btn btn-default btn-sm" href="{$modulelink}&amp;action=subnet&amp;id={$subnet.id|escape:'url'}&amp;q={$data.search|escape:'url'}&amp;page={$data.page + 1}">{$_lang.next|escape}</a>{/if}

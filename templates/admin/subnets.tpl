@@ -9,7 +9,7 @@
                 <tr data-subnet="{$subnet.cidr|escape}">
                     <td style="padding-left:{8 + $subnet.depth * 20}px">{if $subnet.depth}<i class="fa fa-level-up fa-rotate-90 text-muted"></i> {/if}<a href="{$modulelink}&amp;action=subnet&amp;id={$subnet.id|escape:'url'}">{$subnet.name|escape}</a></td>
                     <td><code>{$subnet.cidr|escape}</code>{if $subnet.store_free_ips} <span class="label label-default">stored</span>{/if}</td>
-                    <td>{$subnet.gateway|escape}</td>
+                    <td>{$subnet.gateway|default:'—'|escape}</td>
                     <td>{$subnet.pools|escape}</td>
                     <td>{include file="admin/usage_bar.tpl" usage=$subnet.usage}</td>
                     <td class="small">{foreach $subnet.reverse_zones as $zone}<div><code>{$zone|escape}</code></div>{/foreach}</td>

@@ -6,8 +6,43 @@
  * carry on.
  */
 
+use WHMCS\Module\Addon\Ipmanager\Runtime;
+
 if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
 }
 
 require_once __DIR__ . '/lib/Runtime.php';
+
+/**
+ * Before the server module creates the account: allocate the service's
+ * addresses, write them to WHMCS and return them so the module receives them
+ * in its params. No free address aborts the create (WHMCS shows why). When
+ * the extension is not available at all, WHMCS provisions as if IP Manager
+ * were not installed; when it fails half-way, the create is aborted rather
+ * than run without the address the product should have.
+ */
+add_hook('PreModuleCreate', 1, static function (array $vars) {
+    $params = $vars['params'] ?? [];
+    return Runtime::guardHook('PreModuleCreate', static function () use ($params) {
+        $outcome = ipmanager_provision(['system' => 'hook'], [
+            'service_id' => (int) ($params['serviceid'] ?? 0),
+            'customfields' => $params['customfields'] ?? [],
+        ]);
+        return $outcome['hook_return'];
+    }, [], ['abortcmd' => true]);
+});
+
+/** Service events that change which addresses a service holds. */
+$ipmanagerServiceEvent = static function (string $event, string $hookPoint) {
+    return static function (array $vars) use ($event, $hookPoint) {
+        $serviceId = (int) ($vars['params']['serviceid'] ?? $vars['serviceid'] ?? 0);
+        Runtime::guardHook($hookPoint, static function () use ($event, $serviceId) {
+            ipmanager_service_event(['system' => 'hook'], ['service_id' => $serviceId, 'event' => $event]);
+        });
+    };
+};
+add_hook('AfterModuleCreate', 1, $ipmanagerServiceEvent('created', 'AfterModuleCreate'));
+add_hook('AfterModuleTerminate', 1, $ipmanagerServiceEvent('terminated', 'AfterModuleTerminate'));
+add_hook('AfterModuleChangePackage', 1, $ipmanagerServiceEvent('changed', 'AfterModuleChangePackage'));
+add_hook('ServiceDelete', 1, $ipmanagerServiceEvent('deleted', 'ServiceDelete'));

@@ -104,21 +104,22 @@ final class Runtime
     }
 
     /**
-     * Runs a hook body so that it can never break a WHMCS page: any failure is
-     * written to the activity log and the hook returns $fallback.
+     * Runs a hook body so that it can never break a WHMCS page: a problem is
+     * written to the activity log and the hook returns $unavailable (the
+     * extension cannot run at all) or $failed (it ran and failed).
      */
-    public static function guardHook(string $hookPoint, callable $body, $fallback = null)
+    public static function guardHook(string $hookPoint, callable $body, $unavailable = null, $failed = null)
     {
         $problem = self::boot();
         if ($problem !== null) {
             self::logProblem($hookPoint, $problem);
-            return $fallback;
+            return $unavailable;
         }
         try {
             return $body();
         } catch (\Throwable $e) {
             self::logProblem($hookPoint, $e->getMessage());
-            return $fallback;
+            return $failed ?? $unavailable;
         }
     }
 

@@ -90,8 +90,10 @@ final class Controller
                 return $this->render('problem', $route['tab'], ['message' => $this->describe($inner)]);
             }
             $data['form'] = $form;
+            // Field errors are shown at their fields; only others need the banner.
+            $errors = $e->errors ?? [];
             return $this->render($action, $route['tab'], [
-                'data' => $data, 'query' => $query, 'errors' => $e->errors ?? [], 'error' => $e->getMessage(),
+                'data' => $data, 'query' => $query, 'errors' => $errors, 'error' => $errors ? '' : $e->getMessage(),
             ]);
         } catch (\Throwable $e) {
             return $this->redirectBack($route, $form, $this->describe($e), 'danger');
