@@ -5,6 +5,7 @@ pub mod address;
 pub mod allocation;
 pub mod error;
 pub mod exclusion;
+pub mod matching;
 pub mod network;
 pub mod range;
 pub mod rdns;
