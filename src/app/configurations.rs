@@ -295,11 +295,13 @@ pub async fn save_selection(mut conn: Conn, id: u32, selection: &Selection, acto
     Ok(Saved { id, message })
 }
 
-/// Adds one relation of any type.
+/// Adds one relation of any type; `target` is `type:id` (e.g. `addon:4`).
 pub async fn add_relation(mut conn: Conn, id: u32, input: &Input, actor: &Actor) -> Result<Saved> {
-    let kind = RelationType::parse(&input.text("relation_type"))
-        .ok_or_else(|| Error::field("relation_type", "Choose product, server, addon or configurable option."))?;
-    let target = input.required_id("target_id", "target")?;
+    let target_text = input.text("target");
+    let (kind, target) = target_text
+        .split_once(':')
+        .and_then(|(kind, target)| Some((RelationType::parse(kind)?, target.parse::<u32>().ok().filter(|t| *t > 0)?)))
+        .ok_or_else(|| Error::field("target", "Choose the product, server, addon or configurable option to relate."))?;
     let selection = Selection { pool_id: input.id("pool_id")?, subnet_id: input.id("subnet_id")?, products: vec![target], servers: Vec::new() };
     let source = selection.source().map_err(|e| Error::fields(vec![e]))?.expect("a target is selected");
     let mut tx = conn.start_transaction(TxOpts::default()).await?;

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, dashboard, module, pools, provisioning, subnets};
+use crate::app::{allocation, configurations, dashboard, module, pools, provisioning, subnets};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -217,6 +217,83 @@ pub fn ipmanager_pool_delete(acting: &ZendHashTable, form: &ZendHashTable) -> Ph
     })
 }
 
+// --- Configurations -----------------------------------------------------------------
+
+#[php_function]
+pub fn ipmanager_configuration_list(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        with_connection(configurations::list)
+    })
+}
+
+/// The create page (no `id`) or the edit page of configuration `id`.
+#[php_function]
+pub fn ipmanager_configuration_page(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let id = input(query)?.id("id")?;
+        with_connection(|conn| configurations::page(conn, id))
+    })
+}
+
+/// Create (basic settings plus the product/server selection) or save the basic settings.
+#[php_function]
+pub fn ipmanager_configuration_save(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let (basic, selection) = (configurations::ConfigurationForm::from_input(&form)?, configurations::Selection::from_input(&form)?);
+        with_connection(|conn| async move { configurations::save(conn, &basic, &selection, &actor).await })
+    })
+}
+
+/// Replaces the product and server relations: `id`, `pool_id` or `subnet_id`, `products[]`, `servers[]`.
+#[php_function]
+pub fn ipmanager_configuration_selection(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let id = form.required_id("id", "configuration")?;
+        let selection = configurations::Selection::from_input(&form)?;
+        with_connection(|conn| async move { configurations::save_selection(conn, id, &selection, &actor).await })
+    })
+}
+
+/// Changes one relation: `id`, `change` = add (with `target` as `type:id` and
+/// `pool_id` or `subnet_id`), delete, up or down (with `relation_id`).
+#[php_function]
+pub fn ipmanager_configuration_relation(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let id = form.required_id("id", "configuration")?;
+        let change = form.text("change");
+        with_connection(|conn| async move {
+            match change.as_str() {
+                "add" => configurations::add_relation(conn, id, &form, &actor).await,
+                "delete" | "up" | "down" => {
+                    let relation_id = form.required_id("relation_id", "relation")?;
+                    match change.as_str() {
+                        "delete" => configurations::delete_relation(conn, id, relation_id, &actor).await,
+                        direction => configurations::move_relation(conn, id, relation_id, direction == "up", &actor).await,
+                    }
+                }
+                other => Err(Error::invalid(format!("unknown relation change \"{other}\""))),
+            }
+        })
+    })
+}
+
+#[php_function]
+pub fn ipmanager_configuration_delete(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let id = input(form)?.required_id("id", "configuration")?;
+        with_connection(|conn| async move { configurations::delete(conn, id, &actor).await })
+    })
+}
+
 // --- Allocation -------------------------------------------------------------------
 
 /// Allocates the lowest free address of `pool_id` (or `subnet_id`) to
@@ -342,6 +419,12 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_pool_form))
         .function(wrap_function!(ipmanager_pool_save))
         .function(wrap_function!(ipmanager_pool_delete))
+        .function(wrap_function!(ipmanager_configuration_list))
+        .function(wrap_function!(ipmanager_configuration_page))
+        .function(wrap_function!(ipmanager_configuration_save))
+        .function(wrap_function!(ipmanager_configuration_selection))
+        .function(wrap_function!(ipmanager_configuration_relation))
+        .function(wrap_function!(ipmanager_configuration_delete))
         .function(wrap_function!(ipmanager_allocate))
         .function(wrap_function!(ipmanager_release))
         .function(wrap_function!(ipmanager_provision))

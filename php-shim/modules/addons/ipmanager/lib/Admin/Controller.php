@@ -13,12 +13,17 @@ use WHMCS\Module\Addon\Ipmanager\View;
 final class Controller
 {
     /** The tab menu; a tab is listed once its page works. */
-    private const TABS = ['dashboard' => 'tab_dashboard', 'subnets' => 'tab_subnets', 'pools' => 'tab_pools'];
+    private const TABS = [
+        'dashboard' => 'tab_dashboard',
+        'subnets' => 'tab_subnets',
+        'pools' => 'tab_pools',
+        'configurations' => 'tab_configurations',
+    ];
 
     /**
      * action => tab it belongs to, `view` (GET data), `save` (POST), and where
-     * a successful POST goes next (`then`, with the id the save returned or
-     * the field named by `then_id`).
+     * a successful POST goes next (`then`; pages of one record get its id: the
+     * one the save returned, or the form field named by `then_id`).
      */
     private const ROUTES = [
         'dashboard' => ['tab' => 'dashboard', 'view' => 'ipmanager_dashboard'],
@@ -31,7 +36,15 @@ final class Controller
         'pools' => ['tab' => 'pools', 'view' => 'ipmanager_pool_list'],
         'pool_form' => ['tab' => 'pools', 'view' => 'ipmanager_pool_form', 'save' => 'ipmanager_pool_save', 'then' => 'pools'],
         'pool_delete' => ['tab' => 'pools', 'save' => 'ipmanager_pool_delete', 'then' => 'pools'],
+        'configurations' => ['tab' => 'configurations', 'view' => 'ipmanager_configuration_list'],
+        'configuration' => ['tab' => 'configurations', 'view' => 'ipmanager_configuration_page', 'save' => 'ipmanager_configuration_save', 'then' => 'configuration'],
+        'configuration_selection' => ['tab' => 'configurations', 'save' => 'ipmanager_configuration_selection', 'then' => 'configuration', 'then_id' => 'id'],
+        'configuration_relation' => ['tab' => 'configurations', 'save' => 'ipmanager_configuration_relation', 'then' => 'configuration', 'then_id' => 'id'],
+        'configuration_delete' => ['tab' => 'configurations', 'save' => 'ipmanager_configuration_delete', 'then' => 'configurations'],
     ];
+
+    /** Pages that show one record, so a redirect to them carries its id. */
+    private const RECORD_PAGES = ['subnet', 'configuration'];
 
     private const FLASH = 'ipmanager_flash';
 
@@ -100,7 +113,7 @@ final class Controller
         }
         $id = isset($route['then_id']) ? ($form[$route['then_id']] ?? '') : ($saved['id'] ?? '');
         $this->flash($saved['message'] ?? $this->lang('saved'), 'success');
-        return $this->redirect($route['then'], $route['then'] === 'subnet' ? ['id' => $id] : []);
+        return $this->redirect($route['then'], in_array($route['then'], self::RECORD_PAGES, true) ? ['id' => $id] : []);
     }
 
     /**
