@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod allocation;
+pub mod assignments;
 pub mod configurations;
 pub mod dashboard;
 pub mod input;

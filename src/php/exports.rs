@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, configurations, dashboard, module, pools, provisioning, subnets};
+use crate::app::{allocation, assignments, configurations, dashboard, module, pools, provisioning, subnets};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -294,6 +294,121 @@ pub fn ipmanager_configuration_delete(acting: &ZendHashTable, form: &ZendHashTab
     })
 }
 
+// --- Assignments and the admin service page -----------------------------------------
+
+/// Services with their addresses: filters `client_id`, `service_id`,
+/// `product_id`, `status`, `address`, and `page`.
+#[php_function]
+pub fn ipmanager_assignment_list(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let query = input(query)?;
+        let filters = assignments::Filters {
+            client_id: query.id("client_id")?,
+            service_id: query.id("service_id")?,
+            product_id: query.id("product_id")?,
+            status: query.text("status"),
+            address: query.text("address"),
+            page: query.number("page", 1, 1, i64::from(u32::MAX))? as u64,
+        };
+        with_connection(|conn| async move { assignments::page(conn, &filters).await })
+    })
+}
+
+/// Assigns to `service_id` from `pool_id`, `subnet_id`, or exactly `address`.
+#[php_function]
+pub fn ipmanager_assignment_assign(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let service_id = form.required_id("service_id", "service")?;
+        let address = form.text("address");
+        let choice = match (form.id("pool_id")?, form.id("subnet_id")?) {
+            _ if !address.is_empty() => assignments::Choice::Exactly(
+                crate::core::Address::parse(&address).map_err(|e| Error::field("address", e.to_string()))?,
+            ),
+            (Some(pool), None) => assignments::Choice::From(allocation::Scope::Pool(pool)),
+            (None, Some(subnet)) => assignments::Choice::From(allocation::Scope::Subnet(subnet)),
+            _ => return Err(Error::field("pool_id", "Choose a pool or a subnet (one of them), or type a free address.")),
+        };
+        with_connection(|mut conn| async move { assignments::assign(&mut conn, service_id, choice, &actor).await })
+    })
+}
+
+/// Unassigns `address_id` from `service_id`.
+#[php_function]
+pub fn ipmanager_assignment_unassign(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let service_id = form.required_id("service_id", "service")?;
+        let address_id = u64::from(form.required_id("address_id", "address")?);
+        with_connection(|mut conn| async move { assignments::unassign(&mut conn, service_id, address_id, None, &actor).await })
+    })
+}
+
+/// The IP Manager panel on WHMCS's admin service page.
+#[php_function]
+pub fn ipmanager_service_panel(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let service_id = input(query)?.required_id("service_id", "service")?;
+        with_connection(|conn| assignments::service_panel(conn, service_id))
+    })
+}
+
+// --- Client area ---------------------------------------------------------------------------
+
+fn client(acting: &ZendHashTable) -> crate::Result<Actor> {
+    let actor = actor(acting)?;
+    match actor.kind {
+        crate::app::actor::ActorKind::Client => Ok(actor),
+        _ => Err(Error::invalid("the client area acts for a logged-in client")),
+    }
+}
+
+#[php_function]
+pub fn ipmanager_client_overview(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let client = client(acting)?;
+        with_connection(|conn| assignments::client_overview(conn, client.id))
+    })
+}
+
+/// Whether the client holds addresses (for the sidebar link).
+#[php_function]
+pub fn ipmanager_client_has_addresses(acting: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let client = client(acting)?;
+        with_connection(|conn| assignments::client_holds_addresses(conn, client.id))
+    })
+}
+
+/// The confirmation page of an unassign: `service_id`, `address_id`, owned by the client.
+#[php_function]
+pub fn ipmanager_client_unassign_confirm(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let client = client(acting)?;
+        let query = input(query)?;
+        let service_id = query.required_id("service_id", "service")?;
+        let address_id = u64::from(query.required_id("address_id", "address")?);
+        with_connection(|conn| assignments::client_confirmation(conn, client.id, service_id, address_id))
+    })
+}
+
+#[php_function]
+pub fn ipmanager_client_unassign(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let client = client(acting)?;
+        let form = input(form)?;
+        let service_id = form.required_id("service_id", "service")?;
+        let address_id = u64::from(form.required_id("address_id", "address")?);
+        with_connection(|mut conn| async move {
+            assignments::unassign(&mut conn, service_id, address_id, Some(client.id), &client).await
+        })
+    })
+}
+
 // --- Allocation -------------------------------------------------------------------
 
 /// Allocates the lowest free address of `pool_id` (or `subnet_id`) to
@@ -425,6 +540,14 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_configuration_selection))
         .function(wrap_function!(ipmanager_configuration_relation))
         .function(wrap_function!(ipmanager_configuration_delete))
+        .function(wrap_function!(ipmanager_assignment_list))
+        .function(wrap_function!(ipmanager_assignment_assign))
+        .function(wrap_function!(ipmanager_assignment_unassign))
+        .function(wrap_function!(ipmanager_service_panel))
+        .function(wrap_function!(ipmanager_client_overview))
+        .function(wrap_function!(ipmanager_client_has_addresses))
+        .function(wrap_function!(ipmanager_client_unassign_confirm))
+        .function(wrap_function!(ipmanager_client_unassign))
         .function(wrap_function!(ipmanager_allocate))
         .function(wrap_function!(ipmanager_release))
         .function(wrap_function!(ipmanager_provision))

@@ -13,6 +13,7 @@ if (!defined('WHMCS')) {
 }
 
 require_once __DIR__ . '/lib/Runtime.php';
+require_once __DIR__ . '/lib/View.php';
 
 /**
  * Before the server module creates the account: allocate the service's
@@ -46,3 +47,33 @@ add_hook('AfterModuleCreate', 1, $ipmanagerServiceEvent('created', 'AfterModuleC
 add_hook('AfterModuleTerminate', 1, $ipmanagerServiceEvent('terminated', 'AfterModuleTerminate'));
 add_hook('AfterModuleChangePackage', 1, $ipmanagerServiceEvent('changed', 'AfterModuleChangePackage'));
 add_hook('ServiceDelete', 1, $ipmanagerServiceEvent('deleted', 'ServiceDelete'));
+
+/** A sidebar link to the IP Manager page for clients who hold addresses. */
+add_hook('ClientAreaPrimarySidebar', 1, static function ($sidebar) {
+    if (empty($_SESSION['uid'])) {
+        return;
+    }
+    Runtime::guardHook('ClientAreaPrimarySidebar', static function () use ($sidebar) {
+        if (!ipmanager_client_has_addresses(Runtime::client())) {
+            return;
+        }
+        $lang = Runtime::language();
+        $panel = $sidebar->addChild('ipmanager', ['label' => $lang['client_title'] ?? 'IP Manager', 'order' => 90, 'icon' => 'fa-sitemap']);
+        $panel->addChild('ipmanager-addresses', ['label' => $lang['client_sidebar'] ?? 'My IP addresses', 'uri' => 'index.php?m=ipmanager', 'order' => 1]);
+    });
+});
+
+/** The IP Manager panel on the admin's service page: the service's addresses. */
+add_hook('AdminClientServicesTabFields', 1, static function (array $vars) {
+    return Runtime::guardHook('AdminClientServicesTabFields', static function () use ($vars) {
+        $lang = Runtime::language();
+        $panel = ipmanager_service_panel(Runtime::admin(), ['service_id' => (int) ($vars['id'] ?? 0)]);
+        $html = WHMCS\Module\Addon\Ipmanager\View::render('admin/service_panel.tpl', [
+            'data' => $panel,
+            '_lang' => $lang,
+            'modulelink' => 'addonmodules.php?module=ipmanager',
+            'csrfToken' => function_exists('generate_token') ? generate_token('plain') : '',
+        ]);
+        return [$lang['ip_manager_panel'] ?? 'IP Manager' => $html];
+    }, []);
+});

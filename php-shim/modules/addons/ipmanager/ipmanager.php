@@ -7,6 +7,7 @@
  */
 
 use WHMCS\Module\Addon\Ipmanager\Admin\Controller as AdminController;
+use WHMCS\Module\Addon\Ipmanager\Client\Controller as ClientController;
 use WHMCS\Module\Addon\Ipmanager\Runtime;
 
 if (!defined('WHMCS')) {
@@ -16,6 +17,7 @@ if (!defined('WHMCS')) {
 require_once __DIR__ . '/lib/Runtime.php';
 require_once __DIR__ . '/lib/View.php';
 require_once __DIR__ . '/lib/Admin/Controller.php';
+require_once __DIR__ . '/lib/Client/Controller.php';
 
 function ipmanager_config()
 {
@@ -100,4 +102,9 @@ function ipmanager_upgrade($vars)
 function ipmanager_output($vars)
 {
     echo (new AdminController($vars))->handle($_GET, $_POST, $_SERVER['REQUEST_METHOD'] ?? 'GET');
+}
+
+function ipmanager_clientarea($vars)
+{
+    return (new ClientController($vars))->handle($_GET, $_POST, $_SERVER['REQUEST_METHOD'] ?? 'GET');
 }

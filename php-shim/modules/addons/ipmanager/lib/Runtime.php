@@ -132,6 +132,23 @@ final class Runtime
         }
     }
 
+    /**
+     * The module's language strings for hooks, which WHMCS does not hand
+     * $_ADDONLANG: the admin's or client's language, falling back to English.
+     */
+    public static function language(): array
+    {
+        static $strings = null;
+        if ($strings === null) {
+            $language = strtolower((string) ($_SESSION['Language'] ?? 'english'));
+            $file = dirname(__DIR__) . '/lang/' . basename($language) . '.php';
+            $_ADDONLANG = [];
+            include is_readable($file) ? $file : dirname(__DIR__) . '/lang/english.php';
+            $strings = $_ADDONLANG;
+        }
+        return $strings;
+    }
+
     /** The acting admin, as every admin-side call passes it to the extension. */
     public static function admin(): array
     {

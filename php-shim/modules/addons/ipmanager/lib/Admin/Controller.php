@@ -18,6 +18,7 @@ final class Controller
         'subnets' => 'tab_subnets',
         'pools' => 'tab_pools',
         'configurations' => 'tab_configurations',
+        'assignments' => 'tab_assignments',
     ];
 
     /**
@@ -41,10 +42,13 @@ final class Controller
         'configuration_selection' => ['tab' => 'configurations', 'save' => 'ipmanager_configuration_selection', 'then' => 'configuration', 'then_id' => 'id'],
         'configuration_relation' => ['tab' => 'configurations', 'save' => 'ipmanager_configuration_relation', 'then' => 'configuration', 'then_id' => 'id'],
         'configuration_delete' => ['tab' => 'configurations', 'save' => 'ipmanager_configuration_delete', 'then' => 'configurations'],
+        'assignments' => ['tab' => 'assignments', 'view' => 'ipmanager_assignment_list'],
+        'assign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_assign', 'then' => 'assignments'],
+        'unassign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_unassign', 'then' => 'assignments'],
     ];
 
-    /** Pages that show one record, so a redirect to them carries its id. */
-    private const RECORD_PAGES = ['subnet', 'configuration'];
+    /** Where a redirect to a page carries the saved record's id, and as which parameter. */
+    private const RECORD_PAGES = ['subnet' => 'id', 'configuration' => 'id', 'assignments' => 'service_id'];
 
     private const FLASH = 'ipmanager_flash';
 
@@ -113,7 +117,8 @@ final class Controller
         }
         $id = isset($route['then_id']) ? ($form[$route['then_id']] ?? '') : ($saved['id'] ?? '');
         $this->flash($saved['message'] ?? $this->lang('saved'), 'success');
-        return $this->redirect($route['then'], in_array($route['then'], self::RECORD_PAGES, true) ? ['id' => $id] : []);
+        $param = self::RECORD_PAGES[$route['then']] ?? null;
+        return $this->redirect($route['then'], $param !== null ? [$param => $id] : []);
     }
 
     /**
@@ -134,6 +139,9 @@ final class Controller
         $this->flash($message, $level);
         if (isset($route['then_id'])) {
             return $this->redirect($route['then'], ['id' => $form[$route['then_id']] ?? '']);
+        }
+        if (isset($form['service_id'])) {
+            return $this->redirect($route['tab'], ['service_id' => $form['service_id']]);
         }
         return $this->redirect($route['tab'], []);
     }
