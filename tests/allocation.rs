@@ -150,3 +150,33 @@ async fn deleting_a_subnet_with_assigned_addresses_is_refused_with_the_count() {
     assert_eq!(refused.to_string(), "192.0.2.0/28 has 2 assigned addresses; unassign them first.");
     db.drop().await;
 }
+
+#[tokio::test]
+async fn an_address_whose_cooldown_ended_is_handed_out_lowest_first_again() {
+    let db = TestDb::activated().await;
+    settings::set(&mut db.conn().await, settings::COOLDOWN_HOURS, "1").await.unwrap();
+    let stored = subnet(&db, json!({"name": "S", "cidr": "198.51.100.0/29", "store_free_ips": "on"})).await;
+    let unstored = subnet(&db, json!({"name": "v6", "cidr": "2001:db8:5::/64", "reserve_network": "on"})).await;
+    for (scope, first, second) in [
+        (Scope::Subnet(stored), "198.51.100.0", "198.51.100.1"),
+        (Scope::Subnet(unstored), "2001:db8:5::1", "2001:db8:5::2"),
+    ] {
+        assert_eq!(take(&db, scope, 1).await.unwrap(), first);
+        let id: u64 = db
+            .conn()
+            .await
+            .exec_first("SELECT id FROM mod_ipmanager_ip_addresses WHERE ip = ?", (first,))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(allocation::release(&mut db.conn().await, id, &Actor::system()).await.unwrap().now, "cooldown");
+        assert_eq!(take(&db, scope, 2).await.unwrap(), second, "still cooling down");
+        db.conn()
+            .await
+            .exec_drop("UPDATE mod_ipmanager_ip_addresses SET cooldown_until = NOW() - INTERVAL 1 MINUTE WHERE id = ?", (id,))
+            .await
+            .unwrap();
+        assert_eq!(take(&db, scope, 3).await.unwrap(), first, "lowest free again once the cooldown ended");
+    }
+    db.drop().await;
+}

@@ -244,18 +244,25 @@ async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipie
         Scope::Pool(id) => ("pool_id", id),
         Scope::Subnet(id) => ("subnet_id", id),
     };
-    let candidate: Option<(u64, String, u32, u32, u64)> = tx
-        .exec_first(
-            format!(
-                "SELECT a.id, a.ip, a.subnet_id, a.pool_id, {FORBIDDING_LOCKS}
-                 FROM mod_ipmanager_ip_addresses a
-                 WHERE a.{column} = ? AND a.status = 'free'
-                 ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
-            ),
-            (recipient.client_id, recipient.service_id, id),
-        )
+    // Cooldown rows whose time is up become free first, so the lowest free
+    // address really is the lowest. Both statements go in one round trip; the
+    // text protocol is safe here because every value is an integer.
+    let (client_id, service_id) = (recipient.client_id, recipient.service_id);
+    let locks = FORBIDDING_LOCKS.replacen('?', &client_id.to_string(), 1).replacen('?', &service_id.to_string(), 1);
+    let mut result = tx
+        .query_iter(format!(
+            "UPDATE mod_ipmanager_ip_addresses SET status = 'free', cooldown_until = NULL
+              WHERE {column} = {id} AND status = 'cooldown' AND cooldown_until <= NOW();
+             SELECT a.id, a.ip, a.subnet_id, a.pool_id, {locks}
+              FROM mod_ipmanager_ip_addresses a
+              WHERE a.{column} = {id} AND a.status = 'free'
+              ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
+        ))
         .await?;
-    let Some((address_id, ip, subnet_id, pool_id, forbidden)) = candidate else {
+    let _expired: Vec<mysql_async::Row> = result.collect().await?;
+    let candidate: Vec<(u64, String, u32, u32, u64)> = result.collect().await?;
+    result.drop_result().await?;
+    let Some((address_id, ip, subnet_id, pool_id, forbidden)) = candidate.into_iter().next() else {
         return Err(exhausted(scope));
     };
     if forbidden > 0 {
@@ -300,10 +307,20 @@ async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, r
         }
     };
     let blocked = if prefix_length == 0 { blocked_set(&subnet, &pools) } else { delegation_blocked_set(&subnet, &pools) };
-    let start = hint
-        .and_then(|bin| Address::from_bin(&bin))
-        .filter(|a| range.contains(*a))
-        .unwrap_or(range.first());
+    // An address whose cooldown ended may lie below the hint: start there.
+    let expired: Option<Option<Vec<u8>>> = tx
+        .exec_first(
+            "SELECT MIN(ip_bin) FROM mod_ipmanager_ip_addresses
+             WHERE subnet_id = ? AND status = 'cooldown' AND cooldown_until <= NOW() AND ip_bin BETWEEN ? AND ?",
+            (subnet_id, range.first().to_bin(), range.last().to_bin()),
+        )
+        .await?;
+    let in_range = |bin: Option<Vec<u8>>| bin.and_then(|b| Address::from_bin(&b)).filter(|a| range.contains(*a));
+    let start = match (in_range(hint), in_range(expired.flatten())) {
+        (Some(hint), Some(expired)) => hint.min(expired),
+        (Some(hint), None) => hint,
+        (None, _) => range.first(),
+    };
     let search = AddressRange::new(start, range.last()).expect("start lies inside the range");
     let (found, reusable_row) = gap_search(tx, subnet_id, search, &blocked, prefix_length).await?;
     let found = found.ok_or_else(|| exhausted(scope))?;

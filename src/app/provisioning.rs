@@ -97,29 +97,34 @@ async fn provision_in<Q: Queryable>(
     let candidates = matching::candidates(&relations, &facts);
     let configuration_id = candidates.first().map_or(0, |c| c.configuration_id);
 
+    let (product, server) = whmcs::product_and_server_names(tx, service.product_id, service.server_id).await?;
+    let mut handed = Vec::new();
+    // A dedicated IP the admin typed is the service's primary address of its
+    // version when IP Manager manages it; outside every managed subnet it is
+    // the operator's business and nothing is allocated.
+    let mut typed_version = None;
     if !service.dedicated_ip.trim().is_empty() {
         let typed = service.dedicated_ip.trim();
-        let Ok(address) = Address::parse(typed) else {
-            return Ok(Ok(Provisioned::nothing("not_managed", format!("Dedicated IP \"{typed}\" is not an address IP Manager manages."))));
+        let managed = match Address::parse(typed) {
+            Ok(address) if allocation::managing_subnet(tx, address).await?.is_some() => Some(address),
+            _ => None,
         };
-        if allocation::managing_subnet(tx, address).await?.is_none() {
+        let Some(address) = managed else {
             return Ok(Ok(Provisioned::nothing(
                 "not_managed",
-                format!("Dedicated IP {address} lies outside every managed subnet; it was left as it is."),
+                format!("Dedicated IP \"{typed}\" lies outside every managed subnet; it was left as it is."),
             )));
-        }
-        let recipient = recipient(&service, AssignmentType::Primary, configuration_id);
-        return match assign_specific_in(tx, address, &recipient, actor).await {
-            Ok(_) => {
-                let ips = service_ips::write_back(tx, &service).await?;
-                let message = format!("The dedicated IP {address} typed for service #{service_id} is now its assignment.");
-                Ok(Ok(Provisioned::with_ips("dedicated_ip", message, ips, custom_fields)))
-            }
-            Err(Error::Conflict(reason)) => Ok(Err(Abort(format!("Service #{service_id}: {reason}")))),
-            Err(other) => Err(other),
         };
-    }
-    if candidates.is_empty() {
+        let recipient = recipient(&service, AssignmentType::Primary, configuration_id);
+        match assign_specific_in(tx, address, &recipient, actor).await {
+            Ok(allocated) => {
+                handed.push(allocated.ip);
+                typed_version = Some(if address.version().bits() == 32 { 4 } else { 6 });
+            }
+            Err(Error::Conflict(reason)) => return Ok(Err(Abort(format!("Service #{service_id}: {reason}")))),
+            Err(other) => return Err(other),
+        }
+    } else if candidates.is_empty() {
         return Ok(Ok(Provisioned::nothing("no_configuration", format!("No configuration applies to service #{service_id}."))));
     }
 
@@ -128,10 +133,8 @@ async fn provision_in<Q: Queryable>(
         candidates.iter().filter(|c| versions.iter().any(|(s, ver)| *s == c.source && *ver == v)).copied().collect()
     };
     let (v4, v6) = (of_version(4), of_version(6));
-    let (product, server) = whmcs::product_and_server_names(tx, service.product_id, service.server_id).await?;
-    let mut handed = Vec::new();
-    for (list, label) in [(&v4, "IPv4"), (&v6, "IPv6")] {
-        if list.is_empty() {
+    for (list, version, label) in [(&v4, 4, "IPv4"), (&v6, 6, "IPv6")] {
+        if list.is_empty() || typed_version == Some(version) {
             continue;
         }
         match first_free(tx, list, &recipient(&service, AssignmentType::Primary, 0), actor).await? {
@@ -166,7 +169,8 @@ async fn provision_in<Q: Queryable>(
     let message = format!("Service #{service_id} ({product}, {server}) received {}.", handed.join(", "));
     logs::record(tx, actor, LogEntry { action: "provisioned", details: message.clone(), service_id, client_id: service.client_id, ..Default::default() })
         .await?;
-    Ok(Ok(Provisioned::with_ips("assigned", message, ips, custom_fields)))
+    let outcome = if typed_version.is_some() { "dedicated_ip" } else { "assigned" };
+    Ok(Ok(Provisioned::with_ips(outcome, message, ips, custom_fields)))
 }
 
 fn recipient(service: &Service, assignment_type: AssignmentType, configuration_id: u32) -> Recipient {
@@ -215,11 +219,19 @@ async fn service_facts<Q: Queryable>(tx: &mut Q, service: &Service) -> Result<Se
     })
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Adjusted {
     pub message: String,
     pub added: Vec<String>,
     pub released: Vec<String>,
+    /// For Pre hooks: the params the server module should receive instead.
+    pub hook_return: Map<String, Value>,
+}
+
+impl Adjusted {
+    fn logged(message: String, released: Vec<String>) -> Self {
+        Adjusted { message, added: Vec::new(), released, hook_return: Map::new() }
+    }
 }
 
 /// The service's assignments as (address row, ip, type), newest last.
@@ -242,7 +254,7 @@ pub async fn terminated(conn: &mut Conn, service_id: u32, actor: &Actor) -> Resu
             let message = format!("Service #{service_id} terminated; its addresses are kept until released from the Orphaned page.");
             logs::record(conn, actor, LogEntry { action: "service_terminated", details: message.clone(), service_id, ..Default::default() })
                 .await?;
-            return Ok(Adjusted { message, added: Vec::new(), released: Vec::new() });
+            return Ok(Adjusted::logged(message, Vec::new()));
         }
         "cooldown" => allocation::ReleaseMode::AsConfigured,
         _ => allocation::ReleaseMode::Immediately,
@@ -269,7 +281,7 @@ async fn release_all(conn: &mut Conn, service_id: u32, mode: allocation::Release
         let message = format!("Service #{service_id}: released {}.", if released.is_empty() { "nothing".into() } else { released.join(", ") });
         logs::record(&mut tx, actor, LogEntry { action, details: message.clone(), service_id, ..Default::default() }).await?;
         tx.commit().await?;
-        Ok(Adjusted { message, added: Vec::new(), released })
+        Ok(Adjusted::logged(message, released))
     })
     .await
 }
@@ -284,7 +296,7 @@ pub async fn changed(conn: &mut Conn, service_id: u32, actor: &Actor) -> Result<
         let current = assignments_of(&mut tx, service_id).await?;
         if current.is_empty() {
             tx.commit().await?;
-            return Ok(Adjusted { message: format!("Service #{service_id} holds no addresses; nothing to adjust."), added: Vec::new(), released: Vec::new() });
+            return Ok(Adjusted::logged(format!("Service #{service_id} holds no addresses; nothing to adjust."), Vec::new()));
         }
         let relations = configurations::relations(&mut tx, None).await?;
         let facts = service_facts(&mut tx, &service).await?;
@@ -320,7 +332,7 @@ pub async fn changed(conn: &mut Conn, service_id: u32, actor: &Actor) -> Result<
                 released.push(ip.clone());
             }
         }
-        service_ips::write_back(&mut tx, &service).await?;
+        let ips = service_ips::write_back(&mut tx, &service).await?;
         let message = format!(
             "Service #{service_id} now has {wanted} additional addresses (added {}, released {}).",
             if added.is_empty() { "none".into() } else { added.join(", ") },
@@ -329,7 +341,10 @@ pub async fn changed(conn: &mut Conn, service_id: u32, actor: &Actor) -> Result<
         logs::record(&mut tx, actor, LogEntry { action: "service_changed", details: message.clone(), service_id, client_id: service.client_id, ..Default::default() })
             .await?;
         tx.commit().await?;
-        Ok(Adjusted { message, added, released })
+        let mut hook_return = Map::new();
+        hook_return.insert("dedicatedip".into(), Value::String(ips.dedicatedip));
+        hook_return.insert("assignedips".into(), Value::String(ips.assignedips));
+        Ok(Adjusted { message, added, released, hook_return })
     })
     .await
 }
@@ -337,6 +352,9 @@ pub async fn changed(conn: &mut Conn, service_id: u32, actor: &Actor) -> Result<
 /// AfterModuleCreate: hands the new addresses to the enabled panel, DNS and
 /// NetBox integrations. None is enabled yet, so it records that and stops.
 pub async fn created(conn: &mut Conn, service_id: u32, actor: &Actor) -> Result<Adjusted> {
+    if service_ips::assigned_addresses(conn, service_id).await?.is_empty() {
+        return Ok(Adjusted::logged(format!("Service #{service_id} holds no IP Manager addresses."), Vec::new()));
+    }
     let enabled: Vec<String> =
         conn.query("SELECT integration FROM mod_ipmanager_integration_config WHERE enabled = 1 ORDER BY integration").await?;
     let message = if enabled.is_empty() {
@@ -345,5 +363,5 @@ pub async fn created(conn: &mut Conn, service_id: u32, actor: &Actor) -> Result<
         format!("Service #{service_id} created; enabled integrations ({}) have no actions in this release.", enabled.join(", "))
     };
     logs::record(conn, actor, LogEntry { action: "service_created", details: message.clone(), service_id, ..Default::default() }).await?;
-    Ok(Adjusted { message, added: Vec::new(), released: Vec::new() })
+    Ok(Adjusted::logged(message, Vec::new()))
 }

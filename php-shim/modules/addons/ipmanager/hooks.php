@@ -34,6 +34,18 @@ add_hook('PreModuleCreate', 1, static function (array $vars) {
     }, [], ['abortcmd' => true]);
 });
 
+/**
+ * Before a package change or configurable-option upgrade reaches the server
+ * module: follow the Additional IPs quantity, and hand the module the
+ * addresses the service now has.
+ */
+add_hook('PreModuleChangePackage', 1, static function (array $vars) {
+    $serviceId = (int) ($vars['params']['serviceid'] ?? 0);
+    return Runtime::guardHook('PreModuleChangePackage', static function () use ($serviceId) {
+        return ipmanager_service_event(['system' => 'hook'], ['service_id' => $serviceId, 'event' => 'changed'])['hook_return'];
+    }, []);
+});
+
 /** Service events that change which addresses a service holds. */
 $ipmanagerServiceEvent = static function (string $event, string $hookPoint) {
     return static function (array $vars) use ($event, $hookPoint) {
@@ -45,7 +57,6 @@ $ipmanagerServiceEvent = static function (string $event, string $hookPoint) {
 };
 add_hook('AfterModuleCreate', 1, $ipmanagerServiceEvent('created', 'AfterModuleCreate'));
 add_hook('AfterModuleTerminate', 1, $ipmanagerServiceEvent('terminated', 'AfterModuleTerminate'));
-add_hook('AfterModuleChangePackage', 1, $ipmanagerServiceEvent('changed', 'AfterModuleChangePackage'));
 add_hook('ServiceDelete', 1, $ipmanagerServiceEvent('deleted', 'ServiceDelete'));
 
 /** A sidebar link to the IP Manager page for clients who hold addresses. */
