@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, assignments, configurations, dashboard, module, pools, provisioning, subnets};
+use crate::app::{allocation, assignments, configurations, dashboard, extra_ips, module, pools, provisioning, settings_page, subnets};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -409,6 +409,35 @@ pub fn ipmanager_client_unassign(acting: &ZendHashTable, form: &ZendHashTable) -
     })
 }
 
+// --- Settings --------------------------------------------------------------------------
+
+#[php_function]
+pub fn ipmanager_settings_page(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        with_connection(settings_page::page)
+    })
+}
+
+#[php_function]
+pub fn ipmanager_settings_save(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        with_connection(|conn| async move { settings_page::save(conn, &form, &actor).await })
+    })
+}
+
+/// Creates (or completes) the Additional IPs option of `product_id`.
+#[php_function]
+pub fn ipmanager_extra_ips_option(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let product_id = input(form)?.required_id("product_id", "product")?;
+        with_connection(|conn| async move { extra_ips::ensure_option(conn, product_id, &actor).await })
+    })
+}
+
 // --- Allocation -------------------------------------------------------------------
 
 /// Allocates the lowest free address of `pool_id` (or `subnet_id`) to
@@ -548,6 +577,9 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_client_has_addresses))
         .function(wrap_function!(ipmanager_client_unassign_confirm))
         .function(wrap_function!(ipmanager_client_unassign))
+        .function(wrap_function!(ipmanager_settings_page))
+        .function(wrap_function!(ipmanager_settings_save))
+        .function(wrap_function!(ipmanager_extra_ips_option))
         .function(wrap_function!(ipmanager_allocate))
         .function(wrap_function!(ipmanager_release))
         .function(wrap_function!(ipmanager_provision))

@@ -88,3 +88,15 @@ add_hook('AdminClientServicesTabFields', 1, static function (array $vars) {
         return [$lang['ip_manager_panel'] ?? 'IP Manager' => $html];
     }, []);
 });
+
+/** On the product's Other tab: a link to the one-click Additional IPs option. */
+add_hook('AdminProductConfigFields', 1, static function (array $vars) {
+    $lang = Runtime::language();
+    $productId = (int) ($vars['pid'] ?? 0);
+    $link = 'addonmodules.php?module=ipmanager&action=settings&product_id=' . $productId . '#extra-ips';
+    return [
+        $lang['ip_manager_panel'] ?? 'IP Manager' => htmlspecialchars($lang['product_panel_help'] ?? '', ENT_QUOTES)
+            . ' <a href="' . htmlspecialchars($link, ENT_QUOTES) . '">'
+            . htmlspecialchars($lang['create_option'] ?? 'Create Additional IPs option', ENT_QUOTES) . '</a>',
+    ];
+});

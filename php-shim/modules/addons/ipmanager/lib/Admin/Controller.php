@@ -19,6 +19,7 @@ final class Controller
         'pools' => 'tab_pools',
         'configurations' => 'tab_configurations',
         'assignments' => 'tab_assignments',
+        'settings' => 'tab_settings',
     ];
 
     /**
@@ -45,6 +46,8 @@ final class Controller
         'assignments' => ['tab' => 'assignments', 'view' => 'ipmanager_assignment_list'],
         'assign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_assign', 'then' => 'assignments'],
         'unassign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_unassign', 'then' => 'assignments'],
+        'settings' => ['tab' => 'settings', 'view' => 'ipmanager_settings_page', 'save' => 'ipmanager_settings_save', 'then' => 'settings'],
+        'extra_ips_option' => ['tab' => 'settings', 'save' => 'ipmanager_extra_ips_option', 'then' => 'settings'],
     ];
 
     /** Where a redirect to a page carries the saved record's id, and as which parameter. */
