@@ -101,12 +101,16 @@ async fn cooldown_keeps_a_released_address_back() {
 async fn a_dedicated_pool_serves_only_its_client() {
     let db = TestDb::activated().await;
     let subnet_id = subnet(&db, json!({"name": "S", "cidr": "203.0.113.0/28", "store_free_ips": "on"})).await;
-    let pool_id = pool(&db, json!({"name": "P", "subnet_id": subnet_id})).await;
-    db.conn()
-        .await
-        .exec_drop("INSERT INTO mod_ipmanager_subnet_locks (subnet_id, pool_id, client_id) VALUES (?, ?, 7)", (subnet_id, pool_id))
-        .await
-        .unwrap();
+    db.conn().await.query_drop("INSERT INTO tblclients (id, firstname) VALUES (7, 'Seven')").await.unwrap();
+    let unknown = pools::save(
+        db.conn().await,
+        &PoolForm::from_input(&Input::new(json!({"name": "P", "subnet_id": subnet_id, "dedicated_client_id": "8"})).unwrap()).unwrap(),
+        &Actor::system(),
+    )
+    .await
+    .unwrap_err();
+    assert!(unknown.to_string().contains("Client #8 does not exist"), "{unknown}");
+    let pool_id = pool(&db, json!({"name": "P", "subnet_id": subnet_id, "dedicated_client_id": "7"})).await;
     assert!(matches!(take(&db, Scope::Pool(pool_id), 1).await, Err(Error::Conflict(_))));
     let mut conn = db.conn().await;
     let mut seven = recipient(2);

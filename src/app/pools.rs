@@ -36,6 +36,9 @@ pub struct PoolForm {
     pub delegation_prefix_length: String,
     pub reserved_ips: String,
     pub description: String,
+    /// "Dedicated to": the pool then serves only this client and/or service.
+    pub dedicated_client_id: Option<u32>,
+    pub dedicated_service_id: Option<u32>,
 }
 
 impl PoolForm {
@@ -54,6 +57,8 @@ impl PoolForm {
             delegation_prefix_length: input.text("delegation_prefix_length"),
             reserved_ips: input.raw_text("reserved_ips"),
             description: input.raw_text("description").trim().to_string(),
+            dedicated_client_id: input.id("dedicated_client_id")?,
+            dedicated_service_id: input.id("dedicated_service_id")?,
         })
     }
 }
@@ -257,6 +262,7 @@ pub async fn form_page(mut conn: Conn, id: Option<u32>, subnet_id: Option<u32>) 
         None => PoolForm { subnet_id, ..Default::default() },
         Some(id) => {
             let pool = pools::find(&mut conn, id).await?;
+            let lock = subnets::lock(&mut conn, pool.subnet_id, id).await?;
             PoolForm {
                 id: Some(id),
                 subnet_id: Some(pool.subnet_id),
@@ -274,6 +280,8 @@ pub async fn form_page(mut conn: Conn, id: Option<u32>, subnet_id: Option<u32>) 
                 },
                 reserved_ips: pool.rules.iter().filter_map(|r| r.range).map(|r| r.to_string()).collect::<Vec<_>>().join("\n"),
                 description: pool.description.clone(),
+                dedicated_client_id: Some(lock.0).filter(|c| *c != 0),
+                dedicated_service_id: Some(lock.1).filter(|s| *s != 0),
             }
         }
     };
@@ -315,6 +323,8 @@ pub async fn save(mut conn: Conn, form: &PoolForm, actor: &Actor) -> Result<Save
         pools::update(&mut tx, &pool).await?;
     }
     pools::set_rules(&mut tx, &pool, &valid.reserved).await?;
+    subnets::check_dedication(&mut tx, form.dedicated_client_id, form.dedicated_service_id).await?;
+    subnets::set_lock(&mut tx, subnet.id, pool.id, form.dedicated_client_id.unwrap_or(0), form.dedicated_service_id.unwrap_or(0)).await?;
     if subnet.store_free_ips {
         if let Some(previous) = &previous {
             addresses::set_pool(&mut tx, subnet.id, previous.range, 0).await?;

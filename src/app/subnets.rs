@@ -42,6 +42,9 @@ pub struct SubnetForm {
     pub store_free_ips: bool,
     pub alert_threshold: String,
     pub description: String,
+    /// "Dedicated to": the subnet then serves only this client and/or service.
+    pub dedicated_client_id: Option<u32>,
+    pub dedicated_service_id: Option<u32>,
 }
 
 impl SubnetForm {
@@ -59,6 +62,8 @@ impl SubnetForm {
             store_free_ips: input.flag("store_free_ips"),
             alert_threshold: input.text("alert_threshold"),
             description: input.raw_text("description").trim().to_string(),
+            dedicated_client_id: input.id("dedicated_client_id")?,
+            dedicated_service_id: input.id("dedicated_service_id")?,
         })
     }
 }
@@ -263,6 +268,7 @@ pub async fn form_page(mut conn: Conn, id: Option<u32>) -> Result<SubnetFormPage
         None => SubnetForm { reserve_network: true, reserve_broadcast: true, reserve_gateway: true, ..Default::default() },
         Some(id) => {
             let subnet = all.iter().find(|s| s.id == id).ok_or_else(|| Error::NotFound(format!("Subnet #{id} does not exist.")))?;
+            let lock = subnets::lock(&mut conn, id, 0).await?;
             SubnetForm {
                 id: Some(id),
                 name: subnet.name.clone(),
@@ -276,6 +282,8 @@ pub async fn form_page(mut conn: Conn, id: Option<u32>) -> Result<SubnetFormPage
                 store_free_ips: subnet.store_free_ips,
                 alert_threshold: subnet.alert_threshold.map(|t| t.to_string()).unwrap_or_default(),
                 description: subnet.description.clone(),
+                dedicated_client_id: Some(lock.0).filter(|c| *c != 0),
+                dedicated_service_id: Some(lock.1).filter(|s| *s != 0),
             }
         }
     };
@@ -306,6 +314,8 @@ pub async fn save(mut conn: Conn, form: &SubnetForm, actor: &Actor) -> Result<Sa
         subnets::update(&mut tx, &subnet).await?;
     }
     subnets::set_reserve_choices(&mut tx, subnet.id, &valid.reserve).await?;
+    subnets::check_dedication(&mut tx, form.dedicated_client_id, form.dedicated_service_id).await?;
+    subnets::set_lock(&mut tx, subnet.id, 0, form.dedicated_client_id.unwrap_or(0), form.dedicated_service_id.unwrap_or(0)).await?;
     let subnet = subnets::find(&mut tx, subnet.id).await?;
     let pools = pools::in_subnet(&mut tx, subnet.id).await?;
     let blocked = blocked_set(&subnet, &pools);

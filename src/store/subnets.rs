@@ -280,3 +280,44 @@ pub async fn delete_cascade<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<
     db.exec_drop("DELETE FROM mod_ipmanager_subnets WHERE id = ?", (subnet_id,)).await?;
     Ok(())
 }
+
+/// Who a subnet (pool_id 0) or pool is dedicated to: (client id, service id), 0 for none.
+pub async fn lock<Q: Queryable>(db: &mut Q, subnet_id: u32, pool_id: u32) -> Result<(u32, u32)> {
+    let row: Option<(u32, u32)> = db
+        .exec_first(
+            "SELECT client_id, service_id FROM mod_ipmanager_subnet_locks WHERE subnet_id = ? AND pool_id = ?",
+            (subnet_id, pool_id),
+        )
+        .await?;
+    Ok(row.unwrap_or((0, 0)))
+}
+
+/// Dedicates a subnet or pool to one client and/or service; (0, 0) lifts it.
+pub async fn set_lock<Q: Queryable>(db: &mut Q, subnet_id: u32, pool_id: u32, client_id: u32, service_id: u32) -> Result<()> {
+    db.exec_drop("DELETE FROM mod_ipmanager_subnet_locks WHERE subnet_id = ? AND pool_id = ?", (subnet_id, pool_id)).await?;
+    if client_id != 0 || service_id != 0 {
+        db.exec_drop(
+            "INSERT INTO mod_ipmanager_subnet_locks (subnet_id, pool_id, client_id, service_id) VALUES (?, ?, ?, ?)",
+            (subnet_id, pool_id, client_id, service_id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Checks that a dedication names a WHMCS client and service that exist.
+pub async fn check_dedication<Q: Queryable>(db: &mut Q, client_id: Option<u32>, service_id: Option<u32>) -> Result<()> {
+    if let Some(id) = client_id {
+        let found: Option<u32> = db.exec_first("SELECT id FROM tblclients WHERE id = ?", (id,)).await?;
+        if found.is_none() {
+            return Err(Error::field("dedicated_client_id", format!("Client #{id} does not exist in WHMCS.")));
+        }
+    }
+    if let Some(id) = service_id {
+        let found: Option<u32> = db.exec_first("SELECT id FROM tblhosting WHERE id = ?", (id,)).await?;
+        if found.is_none() {
+            return Err(Error::field("dedicated_service_id", format!("Service #{id} does not exist in WHMCS.")));
+        }
+    }
+    Ok(())
+}

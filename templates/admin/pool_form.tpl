@@ -38,6 +38,12 @@
             </div>
         {/foreach}
     </fieldset>
+    <div class="form-group{if isset($errors.dedicated_client_id) || isset($errors.dedicated_service_id)} has-error{/if}">
+        <label class="col-sm-3 control-label">{$_lang.dedicated_to|escape}</label>
+        <div class="col-sm-2"><input class="form-control" name="dedicated_client_id" value="{$form.dedicated_client_id|default:''|escape}" placeholder="{$_lang.client_id|escape}"></div>
+        <div class="col-sm-2"><input class="form-control" name="dedicated_service_id" value="{$form.dedicated_service_id|default:''|escape}" placeholder="{$_lang.service_id|escape}"></div>
+        <div class="col-sm-offset-3 col-sm-6"><span class="help-block">{$_lang.dedicated_help|escape}</span>{include file="admin/field_error.tpl" field="dedicated_client_id"}{include file="admin/field_error.tpl" field="dedicated_service_id"}</div>
+    </div>
     <div class="form-group">
         <label class="col-sm-3 control-label" for="ipm-pool-description">{$_lang.description|escape}</label>
         <div class="col-sm-6"><textarea class="form-control" id="ipm-pool-description" name="description" rows="2">{$form.description|default:''|escape}</textarea></div>

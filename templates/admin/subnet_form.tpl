@@ -56,6 +56,12 @@
         <div class="col-sm-2"><input class="form-control" id="ipm-threshold" name="alert_threshold" value="{$form.alert_threshold|default:''|escape}"></div>
         <div class="col-sm-4"><span class="help-block">{$_lang.alert_threshold_help|escape}</span>{include file="admin/field_error.tpl" field="alert_threshold"}</div>
     </div>
+    <div class="form-group{if isset($errors.dedicated_client_id) || isset($errors.dedicated_service_id)} has-error{/if}">
+        <label class="col-sm-3 control-label">{$_lang.dedicated_to|escape}</label>
+        <div class="col-sm-2"><input class="form-control" name="dedicated_client_id" value="{$form.dedicated_client_id|default:''|escape}" placeholder="{$_lang.client_id|escape}"></div>
+        <div class="col-sm-2"><input class="form-control" name="dedicated_service_id" value="{$form.dedicated_service_id|default:''|escape}" placeholder="{$_lang.service_id|escape}"></div>
+        <div class="col-sm-offset-3 col-sm-6"><span class="help-block">{$_lang.dedicated_help|escape}</span>{include file="admin/field_error.tpl" field="dedicated_client_id"}{include file="admin/field_error.tpl" field="dedicated_service_id"}</div>
+    </div>
     <div class="form-group">
         <label class="col-sm-3 control-label" for="ipm-description">{$_lang.description|escape}</label>
         <div class="col-sm-6"><textarea class="form-control" id="ipm-description" name="description" rows="2">{$form.description|default:''|escape}</textarea></div>

@@ -167,3 +167,5 @@ $_ADDONLANG['extra_ips_products'] = 'Additional IPs option per product';
 $_ADDONLANG['extra_ips_products_help'] = 'Creates the option group, the quantity option, its sub-option, zero prices in every currency and the link to the product. Running it again only adds what is missing.';
 $_ADDONLANG['create_option'] = 'Create Additional IPs option';
 $_ADDONLANG['product_panel_help'] = 'Let clients order extra IP addresses for this product:';
+$_ADDONLANG['dedicated_to'] = 'Dedicated to';
+$_ADDONLANG['dedicated_help'] = 'Optional: only this client (and/or service) gets addresses from here.';
