@@ -22,8 +22,11 @@ use crate::store::subnets::{self, Subnet};
 use crate::store::{self, addresses, settings};
 use crate::{Error, Result};
 
-/// Used rows fetched per gap-search query.
+/// Used rows fetched by the first gap-search query; each further query of the
+/// same search fetches twice as many, up to `SCAN_PAGE_MAX`, so a search that
+/// starts far below the first gap (no hint yet) needs few round trips.
 const SCAN_PAGE: usize = 512;
+const SCAN_PAGE_MAX: usize = 32_768;
 /// Attempts when a deadlock or the unique-key backstop interrupts a transaction.
 const ATTEMPTS: usize = 3;
 
@@ -101,11 +104,9 @@ fn is_retryable(message: &str) -> bool {
 /// Allocates inside the caller's transaction, so several addresses (and the
 /// write-back to WHMCS) commit or roll back together.
 pub async fn allocate_in<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient, actor: &Actor) -> Result<Allocated> {
-    let (subnet_id, stored) = scope_subnet(tx, scope).await?;
-    let allocated = if stored {
-        take_stored(tx, scope, recipient).await?
-    } else {
-        take_unstored(tx, scope, subnet_id, recipient).await?
+    let allocated = match probe(tx, scope, recipient).await? {
+        Probe::Stored(candidate) => take_stored(tx, scope, candidate).await?,
+        Probe::Unstored(subnet_id) => take_unstored(tx, scope, subnet_id, recipient).await?,
     };
     record_assignment(tx, &allocated, recipient, actor).await?;
     Ok(allocated)
@@ -211,47 +212,42 @@ pub async fn assign_specific_in<Q: Queryable>(tx: &mut Q, address: Address, reci
     Ok(allocated)
 }
 
-/// The scope's subnet and whether its addresses are stored; read outside the
-/// transaction because neither changes while addresses are allocated.
-async fn scope_subnet<Q: Queryable>(conn: &mut Q, scope: Scope) -> Result<(u32, bool)> {
-    let row: Option<(u32, bool)> = match scope {
-        Scope::Pool(id) => {
-            conn.exec_first(
-                "SELECT s.id, s.store_free_ips FROM mod_ipmanager_pools p
-                 JOIN mod_ipmanager_subnets s ON s.id = p.subnet_id WHERE p.id = ?",
-                (id,),
-            )
-            .await?
-        }
-        Scope::Subnet(id) => {
-            conn.exec_first("SELECT id, store_free_ips FROM mod_ipmanager_subnets WHERE id = ?", (id,)).await?
-        }
-    };
-    row.ok_or_else(|| match scope {
-        Scope::Pool(id) => Error::NotFound(format!("Pool #{id} does not exist.")),
-        Scope::Subnet(id) => Error::NotFound(format!("Subnet #{id} does not exist.")),
-    })
-}
-
 /// Counts the subnet locks that keep `recipient` out of the scope; evaluated
 /// in the same statement as the candidate row, so it costs no round trip.
 const FORBIDDING_LOCKS: &str = "(SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l
      WHERE l.subnet_id = a.subnet_id AND l.pool_id IN (0, a.pool_id)
        AND ((l.client_id <> 0 AND l.client_id <> ?) OR (l.service_id <> 0 AND l.service_id <> ?)))";
 
-async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient) -> Result<Allocated> {
-    let (column, id) = match scope {
-        Scope::Pool(id) => ("pool_id", id),
-        Scope::Subnet(id) => ("subnet_id", id),
+/// What the first round trip of an allocation learnt.
+enum Probe {
+    /// A stored range, with its lowest free row, already locked: (id, ip,
+    /// subnet, pool, number of locks that keep the recipient out), or none.
+    Stored(Option<(u64, String, u32, u32, u64)>),
+    /// An on-demand range in this subnet.
+    Unstored(u32),
+}
+
+/// One round trip: the scope's subnet and whether it is stored; cooldown rows
+/// whose time is up become free (so the lowest free address really is the
+/// lowest); and the lowest free row, locked with SKIP LOCKED so concurrent
+/// allocations take the next ones. The text protocol carries the three
+/// statements at once; it is safe here because every value is an integer.
+async fn probe<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient) -> Result<Probe> {
+    let (column, id, scope_query) = match scope {
+        Scope::Pool(id) => (
+            "pool_id",
+            id,
+            format!("SELECT s.id, s.store_free_ips FROM mod_ipmanager_pools p JOIN mod_ipmanager_subnets s ON s.id = p.subnet_id WHERE p.id = {id}"),
+        ),
+        Scope::Subnet(id) => ("subnet_id", id, format!("SELECT id, store_free_ips FROM mod_ipmanager_subnets WHERE id = {id}")),
     };
-    // Cooldown rows whose time is up become free first, so the lowest free
-    // address really is the lowest. Both statements go in one round trip; the
-    // text protocol is safe here because every value is an integer.
-    let (client_id, service_id) = (recipient.client_id, recipient.service_id);
-    let locks = FORBIDDING_LOCKS.replacen('?', &client_id.to_string(), 1).replacen('?', &service_id.to_string(), 1);
+    let locks = FORBIDDING_LOCKS
+        .replacen('?', &recipient.client_id.to_string(), 1)
+        .replacen('?', &recipient.service_id.to_string(), 1);
     let mut result = tx
         .query_iter(format!(
-            "UPDATE mod_ipmanager_ip_addresses SET status = 'free', cooldown_until = NULL
+            "{scope_query};
+             UPDATE mod_ipmanager_ip_addresses SET status = 'free', cooldown_until = NULL
               WHERE {column} = {id} AND status = 'cooldown' AND cooldown_until <= NOW();
              SELECT a.id, a.ip, a.subnet_id, a.pool_id, {locks}
               FROM mod_ipmanager_ip_addresses a
@@ -259,10 +255,22 @@ async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipie
               ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
         ))
         .await?;
+    let subnet: Vec<(u32, bool)> = result.collect().await?;
     let _expired: Vec<mysql_async::Row> = result.collect().await?;
     let candidate: Vec<(u64, String, u32, u32, u64)> = result.collect().await?;
     result.drop_result().await?;
-    let Some((address_id, ip, subnet_id, pool_id, forbidden)) = candidate.into_iter().next() else {
+    match subnet.first() {
+        None => Err(match scope {
+            Scope::Pool(id) => Error::NotFound(format!("Pool #{id} does not exist.")),
+            Scope::Subnet(id) => Error::NotFound(format!("Subnet #{id} does not exist.")),
+        }),
+        Some((_, true)) => Ok(Probe::Stored(candidate.into_iter().next())),
+        Some((subnet_id, false)) => Ok(Probe::Unstored(*subnet_id)),
+    }
+}
+
+async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, candidate: Option<(u64, String, u32, u32, u64)>) -> Result<Allocated> {
+    let Some((address_id, ip, subnet_id, pool_id, forbidden)) = candidate else {
         return Err(exhausted(scope));
     };
     if forbidden > 0 {
@@ -307,11 +315,12 @@ async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, r
         }
     };
     let blocked = if prefix_length == 0 { blocked_set(&subnet, &pools) } else { delegation_blocked_set(&subnet, &pools) };
-    // An address whose cooldown ended may lie below the hint: start there.
+    // A reusable row (free, or a cooldown that ended) may lie below the hint: start there.
     let expired: Option<Option<Vec<u8>>> = tx
         .exec_first(
             "SELECT MIN(ip_bin) FROM mod_ipmanager_ip_addresses
-             WHERE subnet_id = ? AND status = 'cooldown' AND cooldown_until <= NOW() AND ip_bin BETWEEN ? AND ?",
+             WHERE subnet_id = ? AND (status = 'free' OR (status = 'cooldown' AND cooldown_until <= NOW()))
+               AND ip_bin BETWEEN ? AND ?",
             (subnet_id, range.first().to_bin(), range.last().to_bin()),
         )
         .await?;
@@ -382,8 +391,10 @@ async fn gap_search<Q: Queryable>(
     prefix_length: u8,
 ) -> Result<(Option<AddressRange>, Option<u64>)> {
     let mut rest = search;
+    let mut page = SCAN_PAGE;
     loop {
-        let used = addresses::used_from(tx, subnet_id, rest.first(), rest.last(), SCAN_PAGE).await?;
+        let used = addresses::used_from(tx, subnet_id, rest.first(), rest.last(), page).await?;
+        page = (page * 2).min(SCAN_PAGE_MAX);
         let scan = if prefix_length == 0 {
             lowest_free(rest, blocked, &used).map(AddressRange::single)
         } else {
@@ -404,6 +415,12 @@ async fn gap_search<Q: Queryable>(
 
 /// Everything in the subnet that is never handed out: the subnet's
 /// reservations and exclusions, and each pool's own rules and gateway.
+/// Whether `now` stops blocking anything `before` blocked: gap-search hints
+/// (below which nothing was free) are then no longer true.
+pub fn lifts_any(before: &RangeSet, now: &RangeSet) -> bool {
+    before.iter().any(|range| now.count_within(range) < range.len())
+}
+
 pub fn blocked_set(subnet: &Subnet, pools: &[Pool]) -> RangeSet {
     with_pool_rules(crate::core::reservation::reserved_set(&subnet.network, &subnet.policy()), pools)
 }

@@ -288,8 +288,8 @@ pub async fn client_overview(mut conn: Conn, client_id: u32) -> Result<ClientOve
     let orderable: Vec<u32> = conn
         .exec(
             "SELECT DISTINCT l.pid FROM tblproductconfiglinks l JOIN tblproductconfigoptions o ON o.gid = l.gid
-             WHERE o.optiontype = 4 AND (o.optionname = ? OR o.optionname LIKE CONCAT(?, '|%'))",
-            (&option, &option),
+             WHERE o.optiontype = 4 AND o.hidden = 0 AND TRIM(SUBSTRING_INDEX(o.optionname, '|', 1)) = ?",
+            (&option,),
         )
         .await?;
     let mut services = Vec::new();
@@ -342,7 +342,11 @@ pub async fn client_confirmation(mut conn: Conn, client_id: u32, service_id: u32
 /// Whether the client holds any address: decides the client-area sidebar link.
 pub async fn client_holds_addresses(mut conn: Conn, client_id: u32) -> Result<bool> {
     let found: Option<u64> = conn
-        .exec_first("SELECT ip_address_id FROM mod_ipmanager_assignments WHERE client_id = ? LIMIT 1", (client_id,))
+        .exec_first(
+            "SELECT x.ip_address_id FROM mod_ipmanager_assignments x JOIN tblhosting h ON h.id = x.service_id
+             WHERE h.userid = ? LIMIT 1",
+            (client_id,),
+        )
         .await?;
     Ok(found.is_some())
 }

@@ -31,9 +31,9 @@ pub async fn ensure_option(mut conn: Conn, product_id: u32, actor: &Actor) -> Re
     let linked: Option<(u32, u32)> = tx
         .exec_first(
             "SELECT o.id, o.gid FROM tblproductconfigoptions o JOIN tblproductconfiglinks l ON l.gid = o.gid
-             WHERE l.pid = ? AND o.optiontype = 4 AND (o.optionname = ? OR o.optionname LIKE CONCAT(?, '|%'))
+             WHERE l.pid = ? AND o.optiontype = 4 AND TRIM(SUBSTRING_INDEX(o.optionname, '|', 1)) = ?
              ORDER BY o.id LIMIT 1",
-            (product_id, &key, &key),
+            (product_id, &key),
         )
         .await?;
     let option_id = match linked {
@@ -56,8 +56,8 @@ pub async fn ensure_option(mut conn: Conn, product_id: u32, actor: &Actor) -> Re
             let option: Option<u32> = tx
                 .exec_first(
                     "SELECT id FROM tblproductconfigoptions WHERE gid = ? AND optiontype = 4
-                       AND (optionname = ? OR optionname LIKE CONCAT(?, '|%')) ORDER BY id LIMIT 1",
-                    (group_id, &key, &key),
+                       AND TRIM(SUBSTRING_INDEX(optionname, '|', 1)) = ? ORDER BY id LIMIT 1",
+                    (group_id, &key),
                 )
                 .await?;
             let option_id = match option {

@@ -4,7 +4,7 @@ use mysql_async::{Conn, TxOpts};
 use serde::Serialize;
 
 use crate::app::actor::Actor;
-use crate::app::allocation::blocked_set;
+use crate::app::allocation::{blocked_set, lifts_any};
 use crate::app::input::Input;
 use crate::app::subnets::Saved;
 use crate::app::usage::{self, UsageFigures};
@@ -333,7 +333,16 @@ pub async fn save(mut conn: Conn, form: &PoolForm, actor: &Actor) -> Result<Save
         let pools_now = pools::in_subnet(&mut tx, subnet.id).await?;
         addresses::reconcile_reserved(&mut tx, subnet.id, &blocked_set(&subnet, &pools_now)).await?;
     }
-    subnets::reset_free_hints(&mut tx, subnet.id).await?;
+    // A pool that grew, or lost a reservation, may now have free addresses
+    // below its hint.
+    let pools_now = pools::in_subnet(&mut tx, subnet.id).await?;
+    let lifted = previous.as_ref().is_some_and(|before| {
+        let blocked_now = pools_now.iter().find(|p| p.id == pool.id).map(Pool::blocked).unwrap_or_default();
+        pool.range.first() < before.range.first() || lifts_any(&before.blocked(), &blocked_now)
+    });
+    if lifted {
+        subnets::reset_free_hints(&mut tx, subnet.id).await?;
+    }
     let message = format!("Pool \"{}\" ({}) {}.", pool.name, pool.range, if created { "created" } else { "saved" });
     logs::record(&mut tx, actor, LogEntry { action: if created { "pool_created" } else { "pool_updated" }, details: message.clone(), ..Default::default() })
         .await?;

@@ -7,7 +7,7 @@ use mysql_async::{Conn, TxOpts};
 use serde::Serialize;
 
 use crate::app::actor::Actor;
-use crate::app::allocation::blocked_set;
+use crate::app::allocation::{blocked_set, lifts_any};
 use crate::app::input::Input;
 use crate::app::usage::{self, UsageFigures};
 use crate::core::address::Address;
@@ -335,7 +335,13 @@ pub async fn save(mut conn: Conn, form: &SubnetForm, actor: &Actor) -> Result<Sa
         )
         .await?;
     }
-    subnets::reset_free_hints(&mut tx, subnet.id).await?;
+    let lifted = match &existing {
+        Some(before) => lifts_any(&blocked_set(before, &pools), &blocked),
+        None => false,
+    };
+    if lifted {
+        subnets::reset_free_hints(&mut tx, subnet.id).await?;
+    }
     let message = match (created, subnet.store_free_ips && !was_stored) {
         (true, true) => format!("Subnet {} created with {stored_rows} stored addresses.", subnet.network),
         (true, false) => format!("Subnet {} created.", subnet.network),
@@ -487,40 +493,50 @@ pub async fn page(mut conn: Conn, id: u32, search: &str, page: u64) -> Result<Su
         reverse_zones: reverse_zones(&subnet.network),
         usage: report.subnets.get(&id).cloned().expect("the subnet has usage"),
     };
-    let like = format!("{}%", escape_like(search));
-    let anywhere = format!("%{}%", escape_like(search));
-    let filter = if search.is_empty() {
-        ""
-    } else {
-        " AND (a.ip LIKE ? OR a.note LIKE ? OR h.domain LIKE ? OR CONCAT(c.firstname, ' ', c.lastname) LIKE ?)"
-    };
-    let mut params: Vec<mysql_async::Value> = vec![id.into()];
-    if !search.is_empty() {
-        params.extend([like.into(), anywhere.clone().into(), anywhere.clone().into(), anywhere.into()]);
-    }
-    let from = format!(
-        "FROM mod_ipmanager_ip_addresses a
-         LEFT JOIN mod_ipmanager_assignments x ON x.ip_address_id = a.id
+    // An address prefix ("79.133.56.2", "2001:db8:") uses the address index;
+    // other text also searches notes, domains and client names.
+    let address_like = search.chars().all(|c| c.is_ascii_hexdigit() || c == '.' || c == ':')
+        && (search.contains(['.', ':']) || search.chars().all(|c| c.is_ascii_digit()));
+    let joins = "LEFT JOIN mod_ipmanager_assignments x ON x.ip_address_id = a.id
          LEFT JOIN tblhosting h ON h.id = x.service_id
-         LEFT JOIN tblclients c ON c.id = x.client_id
-         WHERE a.subnet_id = ?{filter}"
-    );
-    let total: u64 = conn.exec_first(format!("SELECT COUNT(*) {from}"), params.clone()).await?.unwrap_or(0);
+         LEFT JOIN tblclients c ON c.id = x.client_id";
+    let mut params: Vec<mysql_async::Value> = vec![id.into()];
+    let (from, filter) = if search.is_empty() {
+        ("FROM mod_ipmanager_ip_addresses a".to_string(), "")
+    } else if address_like {
+        params.push(format!("{}%", escape_like(search)).into());
+        ("FROM mod_ipmanager_ip_addresses a".to_string(), " AND a.ip LIKE ?")
+    } else {
+        let anywhere = format!("%{}%", escape_like(search));
+        params.extend([format!("{}%", escape_like(search)).into(), anywhere.clone().into(), anywhere.clone().into(), anywhere.into()]);
+        (
+            format!("FROM mod_ipmanager_ip_addresses a {joins}"),
+            " AND (a.ip LIKE ? OR a.note LIKE ? OR h.domain LIKE ? OR CONCAT(c.firstname, ' ', c.lastname) LIKE ?)",
+        )
+    };
+    let total: u64 =
+        conn.exec_first(format!("SELECT COUNT(*) {from} WHERE a.subnet_id = ?{filter}"), params.clone()).await?.unwrap_or(0);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
     params.extend([PAGE_SIZE.into(), ((page - 1) * PAGE_SIZE).into()]);
-    let rows: Vec<mysql_async::Row> = conn
-        .exec(
-            format!(
-                "SELECT a.id, a.ip, a.status, a.pool_id, a.note, COALESCE(x.service_id, 0) AS service_id,
-                        COALESCE(x.client_id, 0) AS client_id,
-                        COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client,
-                        COALESCE(h.domain, '') AS domain
-                 {from} ORDER BY a.ip_bin LIMIT ? OFFSET ?"
-            ),
-            params,
-        )
+    // The page's ids come from the (subnet_id, ip_bin) index alone; only those
+    // rows are then joined, however far into the subnet the page lies.
+    let ids: Vec<u64> = conn
+        .exec(format!("SELECT a.id {from} WHERE a.subnet_id = ?{filter} ORDER BY a.ip_bin LIMIT ? OFFSET ?"), params)
         .await?;
+    let rows: Vec<mysql_async::Row> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let list = ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+        conn.query(format!(
+            "SELECT a.id, a.ip, a.status, a.pool_id, a.note, COALESCE(x.service_id, 0) AS service_id,
+                    COALESCE(x.client_id, 0) AS client_id,
+                    COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client,
+                    COALESCE(h.domain, '') AS domain
+             FROM mod_ipmanager_ip_addresses a {joins} WHERE a.id IN ({list}) ORDER BY a.ip_bin"
+        ))
+        .await?
+    };
     let mut addresses = Vec::with_capacity(rows.len());
     for row in rows {
         let (id, ip, status, pool_id, note, service_id, client_id, client, domain): (
@@ -593,6 +609,8 @@ pub async fn reserve_address(mut conn: Conn, subnet_id: u32, address: &str, note
     if subnet.store_free_ips {
         let subnet = subnets::find(&mut tx, subnet_id).await?;
         addresses::reconcile_reserved(&mut tx, subnet_id, &blocked_set(&subnet, &pools)).await?;
+        // The note shows, and is searchable, on the address's row too.
+        addresses::set_note(&mut tx, subnet_id, parsed, note).await?;
     }
     let message = format!("{parsed} reserved in {}.", subnet.network);
     logs::record(&mut tx, actor, LogEntry { action: "address_reserved", details: format!("{message} {note}"), ip: &parsed.canonical(), ..Default::default() })
@@ -611,7 +629,11 @@ pub async fn release_reservation(mut conn: Conn, subnet_id: u32, rule_id: u32, a
         .find(|r| r.id == rule_id && r.kind == ReservationKind::Custom)
         .ok_or_else(|| Error::NotFound(format!("Reservation #{rule_id} does not exist in {}.", subnet.network)))?;
     let value = rule.range.map(|r| r.to_string()).unwrap_or_default();
+    let single = rule.range.filter(|r| r.first() == r.last()).map(|r| r.first());
     subnets::delete_rule(&mut tx, rule_id).await?;
+    if let (Some(address), true) = (single, subnet.store_free_ips) {
+        addresses::set_note(&mut tx, subnet_id, address, "").await?;
+    }
     let subnet = subnets::find(&mut tx, subnet_id).await?;
     if subnet.store_free_ips {
         let pools = pools::in_subnet(&mut tx, subnet_id).await?;

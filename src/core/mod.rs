@@ -4,6 +4,7 @@
 pub mod address;
 pub mod allocation;
 pub mod error;
+pub mod exchange;
 pub mod exclusion;
 pub mod matching;
 pub mod network;

@@ -128,6 +128,15 @@ pub async fn reconcile_reserved<Q: Queryable>(db: &mut Q, subnet_id: u32, blocke
     Ok(())
 }
 
+pub async fn set_note<Q: Queryable>(db: &mut Q, subnet_id: u32, address: Address, note: &str) -> Result<()> {
+    db.exec_drop(
+        "UPDATE mod_ipmanager_ip_addresses SET note = ? WHERE subnet_id = ? AND ip_bin = ?",
+        (note, subnet_id, address.to_bin()),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Puts the stored addresses of `range` into `pool_id` (0 takes them out of
 /// any pool).
 pub async fn set_pool<Q: Queryable>(db: &mut Q, subnet_id: u32, range: AddressRange, pool_id: u32) -> Result<()> {

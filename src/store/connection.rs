@@ -36,6 +36,20 @@ pub struct ConnectionSettings {
     pub database: String,
 }
 
+/// Run on every new connection of the extension.
+pub const SESSION_SETUP: &[&str] = &[
+    "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
+    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
+    // Allocation reads after taking a lock must see what the previous holder
+    // committed; under REPEATABLE READ an earlier read would pin an older
+    // snapshot. (With binary logging this needs binlog_format ROW or MIXED,
+    // the defaults of MySQL 8 and MariaDB.)
+    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+    // Well below the operation timeout, so a lock held elsewhere gives a
+    // clear error instead of a timeout.
+    "SET SESSION innodb_lock_wait_timeout = 10",
+];
+
 /// Where mysqlnd looks for the server socket when PHP names none.
 const SOCKET_CANDIDATES: &[&str] =
     &["/run/mysqld/mysqld.sock", "/var/run/mysqld/mysqld.sock", "/var/lib/mysql/mysql.sock", "/tmp/mysql.sock"];
@@ -76,13 +90,7 @@ impl ConnectionSettings {
             .prefer_socket(false)
             .pool_opts(pool)
             .tcp_keepalive(Some(Duration::from_secs(60)))
-            .setup(vec![
-                "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
-                "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
-                // Well below the operation timeout, so a lock held elsewhere gives a
-                // clear error instead of a timeout.
-                "SET SESSION innodb_lock_wait_timeout = 10",
-            ]);
+            .setup(SESSION_SETUP.to_vec());
         let builder = match &self.endpoint {
             Endpoint::Tcp { host, port } => builder.ip_or_hostname(host.clone()).tcp_port(*port),
             Endpoint::Socket(path) => builder.socket(Some(path.clone())),

@@ -136,7 +136,7 @@ pub async fn update<Q: Queryable>(db: &mut Q, pool: &Pool) -> Result<()> {
     db.exec_drop(
         "UPDATE mod_ipmanager_pools SET subnet_id = ?, name = ?, range_start = ?, range_end = ?, start_bin = ?,
             end_bin = ?, vlan = ?, bridge = ?, gateway = ?, dns1 = ?, dns2 = ?, delegation_prefix_length = ?,
-            description = ?, free_hint_bin = NULL
+            description = ?
          WHERE id = ?",
         values,
     )

@@ -47,7 +47,8 @@ impl Subnet {
             }
         }
         ReservationPolicy {
-            network: self.has_rule(ReservationKind::Network),
+            // IPv6's subnet-router anycast address is never a host's (design §4).
+            network: self.has_rule(ReservationKind::Network) || self.network.addr().is_ipv6(),
             broadcast: self.has_rule(ReservationKind::Broadcast),
             gateway: if self.has_rule(ReservationKind::Gateway) { Address::parse(&self.gateway).ok() } else { None },
             custom,
@@ -198,7 +199,7 @@ pub async fn insert<Q: Queryable>(db: &mut Q, subnet: &Subnet) -> Result<u32> {
 pub async fn update<Q: Queryable>(db: &mut Q, subnet: &Subnet) -> Result<()> {
     db.exec_drop(
         "UPDATE mod_ipmanager_subnets SET parent_id = ?, name = ?, gateway = ?, excluded_ips = ?, store_free_ips = ?,
-            alert_threshold = ?, description = ?, free_hint_bin = NULL WHERE id = ?",
+            alert_threshold = ?, description = ? WHERE id = ?",
         (
             subnet.parent_id,
             &subnet.name,

@@ -66,8 +66,8 @@ pub async fn product_custom_field<Q: Queryable>(db: &mut Q, product_id: u32, nam
     Ok(db
         .exec_first(
             "SELECT id, fieldname FROM tblcustomfields WHERE type = 'product' AND relid = ?
-               AND (fieldname = ? OR fieldname LIKE CONCAT(?, '|%')) ORDER BY id LIMIT 1",
-            (product_id, name, name),
+               AND TRIM(SUBSTRING_INDEX(fieldname, '|', 1)) = ? ORDER BY id LIMIT 1",
+            (product_id, name),
         )
         .await?)
 }

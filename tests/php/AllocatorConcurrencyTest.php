@@ -83,9 +83,11 @@ final class AllocatorConcurrencyTest extends TestCase
             usleep(mt_rand(300_000, 800_000));
             foreach ($workers as $i => $worker) {
                 // A worker that stopped by itself hit an exception; its summary says which.
-                if (!proc_get_status($worker['process'])['running']) {
-                    [$exit, $out, $err] = $this->collect($worker);
-                    $this->fail("worker $i stopped before it was killed (exit $exit): $out\n$err");
+                $status = proc_get_status($worker['process']);
+                if (!$status['running']) {
+                    // proc_get_status() has taken the exit code; proc_close() no longer knows it.
+                    [, $out, $err] = $this->collect($worker);
+                    $this->fail("worker $i stopped before it was killed (exit {$status['exitcode']}): $out\n$err");
                 }
             }
             foreach ($workers as $worker) {
@@ -259,7 +261,7 @@ final class AllocatorConcurrencyTest extends TestCase
         $missing = array_values(array_diff($expected, $actual));
         $unexpected = array_values(array_diff($actual, $expected));
         $this->assertSame([[], []], [array_slice($missing, 0, 10), array_slice($unexpected, 0, 10)],
-            count($missing) . ' of the lowest addresses were not assigned, ' . count($unexpected) . ' higher ones were');
+            count($missing) . ' of the expected addresses were not assigned, ' . count($unexpected) . ' others were');
         $this->assertCount(count($expected), $actual);
     }
 

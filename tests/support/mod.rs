@@ -36,7 +36,9 @@ impl TestDb {
             .await
             .unwrap();
         conn.disconnect().await.unwrap();
-        let pool = Pool::new(server_opts().db_name(Some(name.clone())));
+        let pool = Pool::new(
+            server_opts().db_name(Some(name.clone())).setup(ipmanager::store::connection::SESSION_SETUP.to_vec()),
+        );
         TestDb { name, pool, admin }
     }
 

@@ -9,6 +9,8 @@ final class Browser
     private array $cookies = [];
     public int $status = 0;
     public array $headers = [];
+    /** The path of the last page, after redirects. */
+    public string $path = '';
 
     public function __construct(string $base)
     {
@@ -34,16 +36,32 @@ final class Browser
         return html_entity_decode($m[1]);
     }
 
+    /** The harness admin login form; on success it redirects away from login.php. */
     public function loginAdmin(string $username = 'admin', string $password = 'admin'): void
     {
         $page = $this->get('/admin/login.php');
         $this->post('/admin/login.php', ['username' => $username, 'password' => $password, 'token' => self::token($page)]);
+        $this->mustHaveLeft('/admin/login.php', $username);
     }
 
     public function loginClient(string $email, string $password): void
     {
         $page = $this->get('/login.php');
         $this->post('/login.php', ['username' => $email, 'password' => $password, 'token' => self::token($page)]);
+        $this->mustHaveLeft('/login.php', $email);
+    }
+
+    /** The session cookie (name => value) the server set, to share it with another client. */
+    public function cookies(): array
+    {
+        return $this->cookies;
+    }
+
+    private function mustHaveLeft(string $loginPath, string $who): void
+    {
+        if ($this->status !== 200 || parse_url($this->path, PHP_URL_PATH) === $loginPath) {
+            throw new \RuntimeException("login as $who failed: HTTP {$this->status} at {$this->path}");
+        }
     }
 
     private function request(string $method, string $path, ?string $body = null, int $redirects = 5): string
@@ -57,6 +75,7 @@ final class Browser
             'ignore_errors' => true, 'follow_location' => 0, 'timeout' => 30,
         ]]);
         $html = (string) file_get_contents($this->base . $path, false, $context);
+        $this->path = $path;
         $this->headers = $http_response_header ?? [];
         $this->status = (int) (explode(' ', $this->headers[0] ?? 'HTTP/1.1 0')[1] ?? 0);
         $location = null;

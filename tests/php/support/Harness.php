@@ -27,25 +27,29 @@ final class Harness
     {
         $repo = Process::repoRoot();
         $root = $repo . '/.run/php-roots/' . $purpose . '-' . getmypid() . '-' . (++self::$counter);
-        self::mustRun([$repo . '/tests/harness/bin/new-root.sh', $root]);
-        self::mustRun([$repo . '/scripts/install-addon.sh', $root]);
-        $database = Database::create($purpose);
-        $db = Database::settings($database);
-        self::mustRun(array_merge(Process::phpArgs(false), [
-            $repo . '/tests/harness/bin/configure.php',
-            '--root=' . $root,
-            '--db-host=' . $db['db_host'],
-            '--db-port=' . $db['db_port'],
-            '--db-user=' . $db['db_username'],
-            '--db-pass=' . $db['db_password'],
-            '--db-name=' . $database,
-            '--smarty=' . ($options['smarty'] ?? '4'),
-            '--reload-params=' . (($options['reload_params'] ?? false) ? '1' : '0'),
-            '--fresh',
-        ]));
-        $harness = new self($root, $database);
-        if ($options['activate'] ?? true) {
-            $harness->addon('activate');
+        $harness = new self($root, Database::create($purpose));
+        try {
+            self::mustRun([$repo . '/tests/harness/bin/new-root.sh', $root]);
+            self::mustRun([$repo . '/scripts/install-addon.sh', $root]);
+            $db = Database::settings($harness->database);
+            self::mustRun(array_merge(Process::phpArgs(false), [
+                $repo . '/tests/harness/bin/configure.php',
+                '--root=' . $root,
+                '--db-host=' . $db['db_host'],
+                '--db-port=' . $db['db_port'],
+                '--db-user=' . $db['db_username'],
+                '--db-pass=' . $db['db_password'],
+                '--db-name=' . $harness->database,
+                '--smarty=' . ($options['smarty'] ?? '4'),
+                '--reload-params=' . (($options['reload_params'] ?? false) ? '1' : '0'),
+                '--fresh',
+            ]));
+            if ($options['activate'] ?? true) {
+                $harness->addon('activate');
+            }
+        } catch (\Throwable $e) {
+            $harness->destroy();
+            throw $e;
         }
         return $harness;
     }
@@ -59,12 +63,23 @@ final class Harness
         return $out;
     }
 
-    /** Setup > Addon Modules from the CLI: activate, deactivate. */
+    /** Setup > Addon Modules from the CLI (activate, deactivate, upgrade-check); fails unless it succeeds. */
     public function addon(string $action, bool $withExtension = true): string
     {
-        return self::mustRun(array_merge(Process::phpArgs($withExtension), [
+        [$exit, $output] = $this->tryAddon($action, $withExtension);
+        if ($exit !== 0) {
+            throw new \RuntimeException("addon.php $action exited with $exit\n$output");
+        }
+        return $output;
+    }
+
+    /** Setup > Addon Modules from the CLI; returns [exit code, stdout and stderr]. */
+    public function tryAddon(string $action, bool $withExtension = true): array
+    {
+        [$exit, $out, $err] = Process::run(array_merge(Process::phpArgs($withExtension), [
             Process::repoRoot() . '/tests/harness/bin/addon.php', '--root=' . $this->root, $action, 'ipmanager',
         ]));
+        return [$exit, $out . $err];
     }
 
     public function pdo(): \PDO
@@ -79,11 +94,35 @@ final class Harness
         return Process::runPhp($boot . $code, $withExtension, $ini, $this->root);
     }
 
-    /** Serves the root with php -S; returns the base URL. Stopped by destroy(). */
-    public function serve(bool $withExtension = true): string
+    /**
+     * Runs code with the addon loaded and the extension connected to this
+     * root's database, as the shim connects it; returns what the code echoes
+     * as JSON, decoded.
+     */
+    public function extension(string $code): array
+    {
+        $boot = "require ROOTDIR . '/modules/addons/ipmanager/ipmanager.php';\n"
+            . "if ((\$problem = WHMCS\\Module\\Addon\\Ipmanager\\Runtime::boot()) !== null) { throw new RuntimeException(\$problem); }\n";
+        [$exit, $out, $err] = $this->php($boot . $code);
+        $decoded = json_decode($out, true);
+        if ($exit !== 0 || !is_array($decoded)) {
+            throw new \RuntimeException("PHP exited with $exit\nstdout: $out\nstderr: $err");
+        }
+        return $decoded;
+    }
+
+    /** One ipmanager_* function called with array arguments through extension(); returns its result. */
+    public function call(string $function, array ...$arguments)
+    {
+        $list = implode(', ', array_map(static fn (array $a): string => var_export($a, true), $arguments));
+        return $this->extension("echo json_encode([$function($list)]);")[0];
+    }
+
+    /** Serves the root with php -S; returns the base URL. Stopped by stopServers() or destroy(). */
+    public function serve(bool $withExtension = true, array $ini = []): string
     {
         $port = Process::freePort();
-        $args = array_merge(Process::phpArgs($withExtension), ['-S', "127.0.0.1:$port", '-t', $this->root]);
+        $args = array_merge(Process::phpArgs($withExtension, $ini), ['-S', "127.0.0.1:$port", '-t', $this->root]);
         $log = $this->root . "/php-server-$port.log";
         $process = proc_open($args, [1 => ['file', $log, 'a'], 2 => ['file', $log, 'a']], $pipes, $this->root);
         $this->servers[] = $process;
@@ -91,13 +130,18 @@ final class Harness
         return "http://127.0.0.1:$port";
     }
 
-    public function destroy(): void
+    public function stopServers(): void
     {
         foreach ($this->servers as $server) {
             proc_terminate($server);
             proc_close($server);
         }
         $this->servers = [];
+    }
+
+    public function destroy(): void
+    {
+        $this->stopServers();
         Database::drop($this->database);
         Process::run(['rm', '-rf', $this->root]);
     }

@@ -69,7 +69,7 @@ add_hook('ClientAreaPrimarySidebar', 1, static function ($sidebar) {
             return;
         }
         $lang = Runtime::language();
-        $panel = $sidebar->addChild('ipmanager', ['label' => $lang['client_title'] ?? 'IP Manager', 'order' => 90, 'icon' => 'fa-sitemap']);
+        $panel = $sidebar->addChild('ipmanager', ['label' => $lang['client_title'] ?? 'IP Manager', 'order' => 90, 'icon' => 'fa fa-sitemap']);
         $panel->addChild('ipmanager-addresses', ['label' => $lang['client_sidebar'] ?? 'My IP addresses', 'uri' => 'index.php?m=ipmanager', 'order' => 1]);
     });
 });

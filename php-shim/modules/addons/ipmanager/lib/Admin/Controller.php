@@ -164,20 +164,25 @@ final class Controller
         $_SESSION[self::FLASH] = ['message' => $message, 'level' => $level];
     }
 
+    /**
+     * The tables must match this release. WHMCS runs _upgrade only when the
+     * stored version changes, so a stale or missing schema (an upgrade that
+     * failed, tables dropped by hand) is migrated here; migrations are
+     * idempotent and take a lock, so this is safe on any request.
+     */
     private function schemaProblem(): ?string
     {
         try {
+            if (ipmanager_schema_status()['ready']) {
+                return null;
+            }
+            ipmanager_module_upgrade(Runtime::admin(), 'schema check');
             $status = ipmanager_schema_status();
         } catch (\Throwable $e) {
-            return $e->getMessage();
+            return sprintf($this->lang('schema_failed'), $e->getMessage());
         }
-        if ($status['ready']) {
-            return null;
-        }
-        if ($status['installed_version'] === 0) {
-            return $this->lang('schema_missing');
-        }
-        return sprintf($this->lang('schema_outdated'), $status['installed_version'], $status['expected_version']);
+        return $status['ready'] ? null
+            : sprintf($this->lang('schema_outdated'), $status['installed_version'], $status['expected_version']);
     }
 
     private function lang(string $key): string

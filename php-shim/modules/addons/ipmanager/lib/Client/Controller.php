@@ -21,6 +21,11 @@ final class Controller
     /** Returns WHMCS's clientarea array. */
     public function handle(array $query, array $form, string $method): array
     {
+        // WHMCS asks for the page before it applies requirelogin: a visitor
+        // gets the login redirect without the extension being asked anything.
+        if (empty($_SESSION['uid'])) {
+            return $this->page('clientarea', []);
+        }
         $problem = Runtime::boot();
         if ($problem !== null) {
             return $this->page('clientarea', ['problem' => $this->lang('client_unavailable')]);
@@ -45,9 +50,14 @@ final class Controller
         }
     }
 
+    /** The overview, with a message; if even that fails, the message alone. */
     private function overview(array $extra): array
     {
-        return $this->page('clientarea', $extra + ['overview' => ipmanager_client_overview(Runtime::client(), [])]);
+        try {
+            return $this->page('clientarea', $extra + ['overview' => ipmanager_client_overview(Runtime::client(), [])]);
+        } catch (\Throwable $e) {
+            return $this->page('clientarea', $extra + ['problem' => $this->lang('client_unavailable')]);
+        }
     }
 
     private function page(string $template, array $variables): array
