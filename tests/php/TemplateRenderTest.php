@@ -185,7 +185,8 @@ final class TemplateRenderTest extends TestCase
             'subnet_v4' => ['id="ipmanager-addresses"', '<code>79.133.56.0</code>', "spare $escaped", "Rack 7 $escaped", '&amp;page=2', 'shop.example.net', 'Carla Client'],
             'subnet_v4_page_2' => ['<code>79.133.56.100</code>', '&amp;page=1', '&amp;page=3'],
             'subnet_v6' => ['<code>2001:db8::/48</code>', '8.b.d.0.1.0.0.2.ip6.arpa', 'Delegated /64s', 'No address rows match.'],
-            'subnet_search' => ["value=\"$escaped\"", 'No address rows match.'],
+            // The reservation's note is on its address row, so the search finds it.
+            'subnet_search' => ["value=\"$escaped\"", "<code>79.133.56.200</code>", "spare $escaped"],
             'subnet_form_new' => ['id="ipmanager-subnet-form"', 'name="reserve_network" value="on" checked'],
             'subnet_form_edit' => ['value="79.133.56.0/24" placeholder="79.133.56.0/24 or 2001:db8::/48" readonly', 'name="store_free_ips" value="on" checked', "Failed: $escaped"],
             'subnet_form_invalid' => ['value="79.133.56.7/24"', 'did you mean 79.133.56.0/24?', "Typo $escaped"],
