@@ -32,10 +32,12 @@ $vpsPool = ipmanager_pool_save($admin, ['name' => 'Proxmox VPS pool', 'subnet_id
     'dns1' => '79.133.56.2', 'dns2' => '79.133.56.3']);
 $v6Pool = ipmanager_pool_save($admin, ['name' => 'IPv6 /64 per VPS', 'subnet_id' => $v6['id'], 'delegation_prefix_length' => '64']);
 
-$services = Capsule::table('tblhosting')->whereIn('domainstatus', ['Active'])->orderBy('id')->limit(12)->get(['id', 'userid']);
+// The demo's client login (client 1) holds addresses too, so the client area has something to show.
+$services = Capsule::table('tblhosting')->where('domainstatus', 'Active')
+    ->orderByRaw('userid = 1 DESC')->orderBy('id')->limit(12)->get(['id', 'userid']);
+// Through the Assignments page's use case, so WHMCS's dedicated IP fields are written too.
 foreach ($services as $service) {
-    $request = ['service_id' => $service->id, 'client_id' => $service->userid];
-    ipmanager_allocate(['system' => 'system'], $request + ['pool_id' => $vpsPool['id']]);
-    ipmanager_allocate(['system' => 'system'], $request + ['pool_id' => $v6Pool['id'], 'type' => 'additional']);
+    ipmanager_assignment_assign($admin, ['service_id' => $service->id, 'pool_id' => $vpsPool['id']]);
+    ipmanager_assignment_assign($admin, ['service_id' => $service->id, 'pool_id' => $v6Pool['id']]);
 }
 echo "Sample data: 4 subnets, 2 pools, ", count($services) * 2, " assignments.\n";
