@@ -14,4 +14,5 @@ pub mod provisioning;
 pub mod service_ips;
 pub mod settings_page;
 pub mod subnets;
+pub mod sync;
 pub mod usage;

@@ -11,6 +11,7 @@ pub mod network;
 pub mod range;
 pub mod rdns;
 pub mod reservation;
+pub mod sync;
 
 pub use address::{Address, IpVersion};
 pub use allocation::{
