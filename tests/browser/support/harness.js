@@ -240,4 +240,32 @@ async function openAddonFromMenu(page, name = 'IP Manager') {
   await page.locator('#ipmanager').waitFor();
 }
 
-module.exports = { startHarness, withHarness, adminLogin, openAddonFromMenu, REPO, SCREENSHOTS };
+/**
+ * Runs PHP code inside harness root `root` after its init.php (as a cron
+ * script or WHMCS itself would), with the extension loaded; returns stdout.
+ * PHP errors go to stderr and fail the call.
+ */
+function runPhp(root, code) {
+  const file = path.join(root, `harness-run-${crypto.randomBytes(6).toString('hex')}.php`);
+  fs.writeFileSync(file, `<?php\nchdir(${JSON.stringify(root)});\nrequire ${JSON.stringify(path.join(root, 'init.php'))};\n${code}\n`);
+  try {
+    const result = require('node:child_process').spawnSync('php', ['-d', `extension=${SO}`, '-d', 'display_errors=stderr',
+      '-d', `error_reporting=${32767 & ~8192}`, file], { cwd: root, encoding: 'utf8' });
+    if (result.status !== 0 || result.stderr.trim() !== '') {
+      throw new Error(`PHP exited with ${result.status}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+    }
+    return result.stdout;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** Logs into the client area (login.php) as `email` in `page`'s context. */
+async function clientLogin(page, email, password) {
+  await page.goto('/login.php');
+  await page.fill('#inputEmail', email);
+  await page.fill('#inputPassword', password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.endsWith('/login.php')), page.click('#login')]);
+}
+
+module.exports = { startHarness, withHarness, adminLogin, openAddonFromMenu, runPhp, clientLogin, REPO, SCREENSHOTS };
