@@ -318,3 +318,24 @@ async fn write<Q: Queryable>(
     }
     Ok(())
 }
+
+#[derive(Debug, Serialize)]
+pub struct SyncOverview {
+    /// Services with an IP in WHMCS: Active and Pending ones, and all of them.
+    pub live: u64,
+    pub all: u64,
+    pub subnets: u64,
+    pub batch: u32,
+}
+
+pub async fn overview(mut conn: Conn) -> Result<SyncOverview> {
+    let row: Option<(u64, u64, u64)> = conn
+        .query_first(
+            "SELECT COALESCE(SUM(domainstatus IN ('Active', 'Pending')), 0), COUNT(*),
+                    (SELECT COUNT(*) FROM mod_ipmanager_subnets)
+             FROM tblhosting WHERE COALESCE(dedicatedip, '') <> '' OR COALESCE(assignedips, '') <> ''",
+        )
+        .await?;
+    let (live, all, subnets) = row.unwrap_or_default();
+    Ok(SyncOverview { live, all, subnets, batch: BATCH })
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, assignments, configurations, dashboard, extra_ips, module, pools, provisioning, settings_page, subnets};
+use crate::app::{allocation, assignments, configurations, dashboard, exchange, extra_ips, module, pools, provisioning, settings_page, subnets, sync};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -409,6 +409,32 @@ pub fn ipmanager_client_unassign(acting: &ZendHashTable, form: &ZendHashTable) -
     })
 }
 
+// --- Synchronize ----------------------------------------------------------------------
+
+#[php_function]
+pub fn ipmanager_sync_overview(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        with_connection(sync::overview)
+    })
+}
+
+/// One batch of services after `after`: `live_only`, `dry_run`.
+#[php_function]
+pub fn ipmanager_sync_batch(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let request = input(request)?;
+        let options = sync::SyncOptions {
+            live_only: request.flag("live_only"),
+            dry_run: request.flag("dry_run"),
+            after: request.number("after", 0, 0, i64::from(u32::MAX))? as u32,
+            batch: sync::BATCH,
+        };
+        with_connection(|mut conn| async move { sync::run_batch(&mut conn, options, &actor).await })
+    })
+}
+
 // --- Settings --------------------------------------------------------------------------
 
 #[php_function]
@@ -516,6 +542,121 @@ pub fn ipmanager_service_event(acting: &ZendHashTable, request: &ZendHashTable) 
     })
 }
 
+// --- Export and import ---------------------------------------------------------------
+
+/// What an export would hold.
+#[php_function]
+pub fn ipmanager_export_page(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        with_connection(exchange::export_page)
+    })
+}
+
+/// The download's `file_name` and `content_type` for `format` on the admin's `date` (YYYY-MM-DD).
+#[php_function]
+pub fn ipmanager_export_file(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let request = input(request)?;
+        let format = exchange::format(&request.text("format"))?;
+        let content_type = match format {
+            crate::core::exchange::Format::Csv => "text/csv; charset=utf-8",
+            crate::core::exchange::Format::Xml => "application/xml; charset=utf-8",
+            crate::core::exchange::Format::Json => "application/json; charset=utf-8",
+        };
+        Ok(json!({"file_name": exchange::file_name(format, &request.text("date"))?, "content_type": content_type}))
+    })
+}
+
+/// Writes the export (`format`, optional `addresses` and `configurations`
+/// flags) to PHP's output while reading it; returns what it wrote.
+#[php_function]
+pub fn ipmanager_export(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let request = input(request)?;
+        let options = exchange::ExportOptions {
+            format: exchange::format(&request.text("format"))?,
+            addresses: request.flag("addresses"),
+            configurations: request.flag("configurations"),
+        };
+        let out = std::io::BufWriter::with_capacity(64 * 1024, super::output::PhpOutput);
+        with_connection(|conn| async move { exchange::export(conn, options, out).await.map(|(counts, _)| counts) })
+    })
+}
+
+/// The upload and paste forms: the size limit and the subnets.
+#[php_function]
+pub fn ipmanager_import_page(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        with_connection(exchange::import_page)
+    })
+}
+
+/// The uploaded file at `file` (a path the shim chose, never the browser) and
+/// the source it is read as.
+fn upload(request: &crate::app::input::Input) -> crate::Result<(crate::core::exchange::Source, Vec<u8>)> {
+    let bytes = std::fs::read(request.text("file")).map_err(|_| {
+        Error::field("file", "The uploaded file is no longer there (it is kept until it is imported); upload it again.")
+    })?;
+    Ok((exchange::source(&request.text("source"), &bytes)?, bytes))
+}
+
+/// What importing `file` as `source` would create, and every problem.
+#[php_function]
+pub fn ipmanager_import_preview(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let (source, bytes) = upload(&input(request)?)?;
+        with_connection(|conn| async move { exchange::preview(conn, source, &bytes).await })
+    })
+}
+
+/// Imports `file` as `source` in one transaction; `on_problem` = skip or stop.
+#[php_function]
+pub fn ipmanager_import(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let request = input(request)?;
+        let (source, bytes) = upload(&request)?;
+        let on_problem = on_problem(&request);
+        with_connection(|conn| async move { exchange::import(conn, source, &bytes, on_problem, &actor).await })
+    })
+}
+
+fn on_problem(request: &crate::app::input::Input) -> exchange::OnProblem {
+    match request.text("on_problem").as_str() {
+        "skip" => exchange::OnProblem::Skip,
+        _ => exchange::OnProblem::Stop,
+    }
+}
+
+/// What pasting `addresses` (one a line) into `subnet_id` would add.
+#[php_function]
+pub fn ipmanager_paste_preview(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let request = input(request)?;
+        let subnet_id = request.required_id("subnet_id", "subnet")?;
+        let text = request.raw_text("addresses");
+        with_connection(|conn| async move { exchange::paste_preview(conn, subnet_id, &text).await })
+    })
+}
+
+/// Adds `addresses` (one a line) to `subnet_id`; `on_problem` = skip or stop.
+#[php_function]
+pub fn ipmanager_paste(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let subnet_id = form.required_id("subnet_id", "subnet")?;
+        let (text, on_problem) = (form.raw_text("addresses"), on_problem(&form));
+        with_connection(|conn| async move { exchange::paste(conn, subnet_id, &text, on_problem, &actor).await })
+    })
+}
+
 // --- Fault injection (test builds only) ----------------------------------------
 
 /// Lets the test suite prove that panics and database failures surface as
@@ -577,9 +718,19 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_client_has_addresses))
         .function(wrap_function!(ipmanager_client_unassign_confirm))
         .function(wrap_function!(ipmanager_client_unassign))
+        .function(wrap_function!(ipmanager_sync_overview))
+        .function(wrap_function!(ipmanager_sync_batch))
         .function(wrap_function!(ipmanager_settings_page))
         .function(wrap_function!(ipmanager_settings_save))
         .function(wrap_function!(ipmanager_extra_ips_option))
+        .function(wrap_function!(ipmanager_export_page))
+        .function(wrap_function!(ipmanager_export_file))
+        .function(wrap_function!(ipmanager_export))
+        .function(wrap_function!(ipmanager_import_page))
+        .function(wrap_function!(ipmanager_import_preview))
+        .function(wrap_function!(ipmanager_import))
+        .function(wrap_function!(ipmanager_paste_preview))
+        .function(wrap_function!(ipmanager_paste))
         .function(wrap_function!(ipmanager_allocate))
         .function(wrap_function!(ipmanager_release))
         .function(wrap_function!(ipmanager_provision))

@@ -4,6 +4,7 @@
 mod convert;
 mod exception;
 mod exports;
+mod output;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

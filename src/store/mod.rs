@@ -3,6 +3,7 @@
 pub mod addresses;
 pub mod configurations;
 pub mod connection;
+pub mod exchange;
 pub mod logs;
 pub mod pools;
 pub mod schema;

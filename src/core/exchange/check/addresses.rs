@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use ipnet::IpNet;
 
 use super::{Checker, Fate, Fates, Planned};
-use crate::core::address::{Address, IpVersion};
+use crate::core::address::IpVersion;
 use crate::core::error::{CoreError, ErrorKind};
 use crate::core::exchange::model::{ExportAddress, ExportPool, ExportSubnet};
 use crate::core::exchange::problem::{Origin, ProblemKind};

@@ -19,6 +19,7 @@ final class Controller
         'pools' => 'tab_pools',
         'configurations' => 'tab_configurations',
         'assignments' => 'tab_assignments',
+        'sync' => 'tab_sync',
         'settings' => 'tab_settings',
     ];
 
@@ -46,6 +47,8 @@ final class Controller
         'assignments' => ['tab' => 'assignments', 'view' => 'ipmanager_assignment_list'],
         'assign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_assign', 'then' => 'assignments'],
         'unassign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_unassign', 'then' => 'assignments'],
+        'sync' => ['tab' => 'sync', 'view' => 'ipmanager_sync_overview'],
+        'sync_batch' => ['tab' => 'sync', 'json' => 'ipmanager_sync_batch'],
         'settings' => ['tab' => 'settings', 'view' => 'ipmanager_settings_page', 'save' => 'ipmanager_settings_save', 'then' => 'settings'],
         'extra_ips_option' => ['tab' => 'settings', 'save' => 'ipmanager_extra_ips_option', 'then' => 'settings'],
     ];
@@ -73,6 +76,9 @@ final class Controller
         $route = self::ROUTES[$action] ?? null;
         if ($route === null) {
             return $this->render('problem', 'dashboard', ['message' => $this->lang('unknown_page')]);
+        }
+        if (isset($route['json'])) {
+            $this->json($route['json'], $form, $method);
         }
         if ($method === 'POST') {
             return $this->post($action, $route, $query, $form);
@@ -134,6 +140,33 @@ final class Controller
             return $e->getMessage();
         }
         return sprintf('%s: %s (%s line %d)', get_class($e), $e->getMessage(), basename($e->getFile()), $e->getLine());
+    }
+
+    /**
+     * A step of a long task driven by the page's script (one batch per
+     * request, so the page can show progress): POST with the CSRF token,
+     * answered with JSON, outside WHMCS's page layout.
+     */
+    private function json(string $function, array $form, string $method): void
+    {
+        $status = 200;
+        if ($method !== 'POST' || !function_exists('check_token') || !check_token('WHMCS.admin.default')) {
+            [$status, $body] = [403, ['error' => $this->lang('csrf_failed')]];
+        } else {
+            unset($form['token']);
+            try {
+                $body = $function(Runtime::admin(), $form);
+            } catch (\Throwable $e) {
+                [$status, $body] = [$e instanceof \IpManagerInvalidInputException ? 400 : 500, ['error' => $this->describe($e)]];
+            }
+        }
+        while (ob_get_level() > 0) {
+            ob_end_clean();
+        }
+        http_response_code($status);
+        header('Content-Type: application/json; charset=utf-8');
+        echo json_encode($body);
+        exit;
     }
 
     /** After a failed POST-only action, back to the page it came from. */
