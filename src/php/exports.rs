@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, assignments, configurations, dashboard, exchange, extra_ips, module, pools, provisioning, settings_page, subnets, sync};
+use crate::app::{allocation, assignments, configurations, dashboard, exchange, extra_ips, module, orphans, pools, provisioning, settings_page, subnets, sync};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -435,6 +435,39 @@ pub fn ipmanager_sync_batch(acting: &ZendHashTable, request: &ZendHashTable) -> 
     })
 }
 
+// --- Orphaned ------------------------------------------------------------------------
+
+fn orphan_filters(request: &crate::app::input::Input) -> crate::Result<orphans::OrphanFilters> {
+    Ok(orphans::OrphanFilters { status: request.text("status"), product_id: request.id("product_id")? })
+}
+
+/// Addresses of services that are not live or no longer exist: filters `status`, `product_id`.
+#[php_function]
+pub fn ipmanager_orphan_list(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let filters = orphan_filters(&input(query)?)?;
+        with_connection(|conn| async move { orphans::page(conn, &filters).await })
+    })
+}
+
+/// Releases `address_id`, or with `all` every orphan the filters show.
+#[php_function]
+pub fn ipmanager_orphan_release(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let form = input(form)?;
+        let filters = orphan_filters(&form)?;
+        let single = if form.flag("all") { None } else { Some(u64::from(form.required_id("address_id", "address")?)) };
+        with_connection(|mut conn| async move {
+            match single {
+                Some(address_id) => orphans::release_one(&mut conn, address_id, &actor).await,
+                None => orphans::release_all(&mut conn, &filters, &actor).await,
+            }
+        })
+    })
+}
+
 // --- Settings --------------------------------------------------------------------------
 
 #[php_function]
@@ -720,6 +753,8 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_client_unassign))
         .function(wrap_function!(ipmanager_sync_overview))
         .function(wrap_function!(ipmanager_sync_batch))
+        .function(wrap_function!(ipmanager_orphan_list))
+        .function(wrap_function!(ipmanager_orphan_release))
         .function(wrap_function!(ipmanager_settings_page))
         .function(wrap_function!(ipmanager_settings_save))
         .function(wrap_function!(ipmanager_extra_ips_option))

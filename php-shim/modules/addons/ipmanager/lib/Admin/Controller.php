@@ -20,6 +20,7 @@ final class Controller
         'configurations' => 'tab_configurations',
         'assignments' => 'tab_assignments',
         'sync' => 'tab_sync',
+        'orphaned' => 'tab_orphaned',
         'settings' => 'tab_settings',
     ];
 
@@ -49,6 +50,8 @@ final class Controller
         'unassign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_unassign', 'then' => 'assignments'],
         'sync' => ['tab' => 'sync', 'view' => 'ipmanager_sync_overview'],
         'sync_batch' => ['tab' => 'sync', 'json' => 'ipmanager_sync_batch'],
+        'orphaned' => ['tab' => 'orphaned', 'view' => 'ipmanager_orphan_list'],
+        'orphan_release' => ['tab' => 'orphaned', 'save' => 'ipmanager_orphan_release', 'then' => 'orphaned'],
         'settings' => ['tab' => 'settings', 'view' => 'ipmanager_settings_page', 'save' => 'ipmanager_settings_save', 'then' => 'settings'],
         'extra_ips_option' => ['tab' => 'settings', 'save' => 'ipmanager_extra_ips_option', 'then' => 'settings'],
     ];
