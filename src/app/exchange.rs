@@ -8,6 +8,7 @@
 //! giving every record a new id. Nothing is written while any problem is an
 //! error, nor while a skippable one stands and the admin chose to stop.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 
@@ -94,7 +95,8 @@ pub async fn export<W: Write>(mut conn: Conn, options: ExportOptions, out: W) ->
     let mut all_pools = pools::all(&mut conn).await?;
     let subnet_fields = rows::custom_field_values(&mut conn, "subnet").await?;
     let pool_fields = rows::custom_field_values(&mut conn, "pool").await?;
-    let subnet_ids: HashMap<u32, u32> = all_subnets.iter().zip(1..).map(|(subnet, file_id)| (subnet.id, file_id)).collect();
+    let subnet_ids: HashMap<u32, u32> =
+        all_subnets.iter().zip(1..).map(|(subnet, file_id)| (subnet.id, file_id)).collect();
     all_pools.sort_by_key(|pool| (subnet_ids.get(&pool.subnet_id).copied(), pool.range.first()));
     let pool_ids: HashMap<u32, u32> = all_pools.iter().zip(1..).map(|(pool, file_id)| (pool.id, file_id)).collect();
 
@@ -215,7 +217,11 @@ fn export_address(row: rows::AddressRow, subnet_id: u32, pool_ids: &HashMap<u32,
         pool_id: pool_ids.get(&row.pool_id).copied().unwrap_or(0),
         ip: row.ip,
         prefix_length: row.prefix_length,
-        status: if status == AddressStatus::Assigned && assignment.is_none() { AddressStatus::Reserved } else { status },
+        status: if status == AddressStatus::Assigned && assignment.is_none() {
+            AddressStatus::Reserved
+        } else {
+            status
+        },
         note: row.note,
         assignment,
     })
@@ -358,7 +364,13 @@ pub async fn preview(mut conn: Conn, source: Source, bytes: &[u8]) -> Result<Pre
 }
 
 /// Imports a file in one transaction, or nothing with the reason.
-pub async fn import(mut conn: Conn, source: Source, bytes: &[u8], on_problem: OnProblem, actor: &Actor) -> Result<Saved> {
+pub async fn import(
+    mut conn: Conn,
+    source: Source,
+    bytes: &[u8],
+    on_problem: OnProblem,
+    actor: &Actor,
+) -> Result<Saved> {
     let (plan, mut problems) = exchange::read_plan(source, bytes, &Limits::default());
     let mut tx = conn.start_transaction(TxOpts::default()).await?;
     let resolution = resolve(&mut tx, &plan, &mut problems).await?;
@@ -384,7 +396,10 @@ pub async fn import(mut conn: Conn, source: Source, bytes: &[u8], on_problem: On
 fn refuse_unless_clear(problems: &[Problem], on_problem: OnProblem) -> Result<()> {
     if let Some(first) = problems.iter().find(|problem| problem.is_error()) {
         let errors = problems.iter().filter(|problem| problem.is_error()).count();
-        let more = if errors > 1 { format!(" ({} more errors are listed in the preview)", errors - 1) } else { String::new() };
+        let more =
+            if errors > 1 { format!(" ({} more errors are listed in the preview)", errors - 1) } else { String::new() };
+        let first = first.to_string();
+        let first = first.trim_end_matches('.');
         return Err(Error::invalid(format!("Nothing was imported. {first}{more}. Fix the file and import it again.")));
     }
     if on_problem == OnProblem::Stop && !problems.is_empty() {
@@ -392,7 +407,7 @@ fn refuse_unless_clear(problems: &[Problem], on_problem: OnProblem) -> Result<()
             "Nothing was imported: {} records overlap or repeat what exists (first: {}). Choose \"Skip them\" to \
              import the rest.",
             problems.len(),
-            problems[0]
+            problems[0].to_string().trim_end_matches('.')
         )));
     }
     Ok(())
@@ -465,7 +480,10 @@ async fn resolve_subnets<Q: Queryable>(
             Target::New => Target::New,
             Target::Existing(parent_id) => place_subnet(subnet, parent_id, &installed, problems, resolution),
         };
-        if subnet.store_free_ips && AddressRange::from_network(&subnet.cidr).len() > STORE_LIMIT && target == Target::New {
+        if subnet.store_free_ips
+            && AddressRange::from_network(&subnet.cidr).len() > STORE_LIMIT
+            && target == Target::New
+        {
             problems.push(Problem {
                 kind: ProblemKind::Error,
                 line: None,
@@ -495,7 +513,10 @@ fn place_subnet(
     let siblings: Vec<(u32, IpNet)> =
         installed.iter().filter(|s| s.parent_id == parent_id).map(|s| (s.id, s.network)).collect();
     if let Some((id, _)) = siblings.iter().find(|(_, network)| *network == subnet.cidr) {
-        resolution.existing.push(format!("Subnet {} ({}) exists already; what the file holds for it is added to it.", subnet.name, subnet.cidr));
+        resolution.existing.push(format!(
+            "Subnet {} ({}) exists already; what the file holds for it is added to it.",
+            subnet.name, subnet.cidr
+        ));
         return Target::Existing(*id);
     }
     match validate_siblings(&subnet.cidr, &siblings) {
@@ -527,8 +548,8 @@ async fn resolve_pools<Q: Queryable>(
             Target::Skipped => false,
             Target::New => true,
             Target::Existing(subnet_id) => {
-                if !installed.contains_key(&subnet_id) {
-                    installed.insert(subnet_id, pools::in_subnet(db, subnet_id).await?);
+                if let Entry::Vacant(slot) = installed.entry(subnet_id) {
+                    slot.insert(pools::in_subnet(db, subnet_id).await?);
                 }
                 let range = pool.range.unwrap_or_else(|| AddressRange::from_network(&subnet.cidr));
                 match installed[&subnet_id].iter().find(|other| other.range.overlaps(range)) {
@@ -567,8 +588,8 @@ async fn resolve_addresses<Q: Queryable>(
             Target::Skipped => AddressFate::Skipped,
             _ if !pool_kept => AddressFate::Skipped,
             Target::Existing(subnet_id) => {
-                if !stored.contains_key(&subnet_id) {
-                    stored.insert(subnet_id, rows::stored_addresses(db, subnet_id).await?);
+                if let Entry::Vacant(slot) = stored.entry(subnet_id) {
+                    slot.insert(rows::stored_addresses(db, subnet_id).await?);
                 }
                 if stored[&subnet_id].contains(&address.ip) {
                     problems.push(skippable(format!(
@@ -592,7 +613,9 @@ fn assignment_fate(address: &ExportAddress, owners: &HashMap<u32, u32>, problems
     let Some(assignment) = address.assignment else { return AddressFate::Keep };
     let reason = match owners.get(&assignment.service_id) {
         Some(owner) if *owner == assignment.client_id => return AddressFate::Keep,
-        Some(owner) => format!("service #{} belongs to client #{owner}, not #{}", assignment.service_id, assignment.client_id),
+        Some(owner) => {
+            format!("service #{} belongs to client #{owner}, not #{}", assignment.service_id, assignment.client_id)
+        }
         None => format!("service #{} does not exist in this WHMCS", assignment.service_id),
     };
     problems.push(skippable(format!(
@@ -603,7 +626,11 @@ fn assignment_fate(address: &ExportAddress, owners: &HashMap<u32, u32>, problems
 }
 
 /// A configuration whose name exists already is left as it is.
-async fn resolve_configurations<Q: Queryable>(db: &mut Q, plan: &ImportPlan, resolution: &mut Resolution) -> Result<()> {
+async fn resolve_configurations<Q: Queryable>(
+    db: &mut Q,
+    plan: &ImportPlan,
+    resolution: &mut Resolution,
+) -> Result<()> {
     let names: HashSet<String> = configurations::all(db).await?.into_iter().map(|c| c.name).collect();
     for configuration in &plan.configurations {
         let new = !names.contains(&configuration.name);
@@ -633,7 +660,8 @@ fn describe(source: Source, plan: &ImportPlan, resolution: &Resolution, problems
         source: source_label(source),
         create: Counts {
             subnets: new_subnets.len() as u64,
-            pools: plan.pools.iter().zip(&resolution.pools).filter(|(pool, kept)| **kept && pool_kept(pool)).count() as u64,
+            pools: plan.pools.iter().zip(&resolution.pools).filter(|(pool, kept)| **kept && pool_kept(pool)).count()
+                as u64,
             addresses: resolution.addresses.iter().filter(|fate| **fate != AddressFate::Skipped).count() as u64,
             configurations: resolution.configurations.iter().filter(|new| **new).count() as u64,
         },
@@ -837,7 +865,8 @@ async fn create_configuration<Q: Queryable>(
             },
         };
         let source = (pool_id, if pool_id != 0 { 0 } else { subnet_id });
-        rows::insert_relation(db, id, relation.relation_type.as_str(), relation.target_id, source, relation.priority).await?;
+        rows::insert_relation(db, id, relation.relation_type.as_str(), relation.target_id, source, relation.priority)
+            .await?;
     }
     Ok(())
 }
@@ -862,7 +891,10 @@ async fn read_list<Q: Queryable>(db: &mut Q, subnet: &Subnet, text: &str) -> Res
     let mut fresh = Vec::with_capacity(listed.len());
     for address in listed {
         if stored.contains(&address) {
-            problems.push(skippable(format!("{address} is already stored in {}; skipping keeps it as it is.", subnet.network)));
+            problems.push(skippable(format!(
+                "{address} is already stored in {}; skipping keeps it as it is.",
+                subnet.network
+            )));
         } else {
             fresh.push(address);
         }
@@ -908,8 +940,12 @@ pub async fn paste(mut conn: Conn, subnet_id: u32, text: &str, on_problem: OnPro
         .collect();
     rows::insert_addresses(&mut tx, &new_rows).await?;
     let message = format!("{} addresses added to {}.", new_rows.len(), subnet.network);
-    logs::record(&mut tx, actor, LogEntry { action: "addresses_pasted", details: message.clone(), ..Default::default() })
-        .await?;
+    logs::record(
+        &mut tx,
+        actor,
+        LogEntry { action: "addresses_pasted", details: message.clone(), ..Default::default() },
+    )
+    .await?;
     tx.commit().await?;
     Ok(Saved { id: subnet_id, message })
 }

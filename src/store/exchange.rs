@@ -55,7 +55,8 @@ type AddressTuple = (u32, Vec<u8>, u8, String, String, Option<u32>, Option<u32>,
 fn address_row(row: Row) -> Result<AddressRow> {
     let (pool_id, bin, prefix_length, status, note, service_id, client_id, kind): AddressTuple =
         mysql_async::from_row_opt(row).map_err(|e| Error::Internal(format!("address row: {e}")))?;
-    let ip = Address::from_bin(&bin).ok_or_else(|| Error::Internal("an address row holds an unreadable address".into()))?;
+    let ip =
+        Address::from_bin(&bin).ok_or_else(|| Error::Internal("an address row holds an unreadable address".into()))?;
     let assignment = match (service_id, client_id, kind) {
         (Some(service_id), Some(client_id), Some(kind)) => Some((service_id, client_id, kind)),
         _ => None,
@@ -131,7 +132,11 @@ pub struct NewAssignment {
 
 /// Records assignments of address rows written by `insert_addresses`, in
 /// batches: one query finds the rows' ids, one INSERT records the batch.
-pub async fn insert_assignments<Q: Queryable>(db: &mut Q, assignments: &[NewAssignment], assigned_by: &str) -> Result<()> {
+pub async fn insert_assignments<Q: Queryable>(
+    db: &mut Q,
+    assignments: &[NewAssignment],
+    assigned_by: &str,
+) -> Result<()> {
     for batch in assignments.chunks(BATCH) {
         let keys = vec!["(?, ?)"; batch.len()].join(", ");
         let params: Vec<Value> = batch.iter().flat_map(|a| [a.subnet_id.into(), a.ip.to_bin().into()]).collect();
@@ -193,7 +198,13 @@ pub async fn custom_field_values<Q: Queryable>(db: &mut Q, scope: &str) -> Resul
 
 /// Sets the value of custom field `name` of a subnet or pool, creating the
 /// field (as a text field) when the installation does not have it yet.
-pub async fn set_custom_field<Q: Queryable>(db: &mut Q, scope: &str, object_id: u32, name: &str, value: &str) -> Result<()> {
+pub async fn set_custom_field<Q: Queryable>(
+    db: &mut Q,
+    scope: &str,
+    object_id: u32,
+    name: &str,
+    value: &str,
+) -> Result<()> {
     db.exec_drop(
         "INSERT IGNORE INTO mod_ipmanager_custom_fields (scope, name, options) VALUES (?, ?, '')",
         (scope, name),
