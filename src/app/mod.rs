@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod exchange;
 pub mod extra_ips;
 pub mod input;
+pub mod logs;
 pub mod module;
 pub mod orphans;
 pub mod pools;

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, assignments, configurations, dashboard, exchange, extra_ips, module, orphans, pools, provisioning, settings_page, subnets, sync};
+use crate::app::{allocation, assignments, configurations, dashboard, exchange, extra_ips, logs, module, orphans, pools, provisioning, settings_page, subnets, sync};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -468,6 +468,30 @@ pub fn ipmanager_orphan_release(acting: &ZendHashTable, form: &ZendHashTable) ->
     })
 }
 
+// --- Logs ---------------------------------------------------------------------------
+
+/// The module's log, newest first: filters `log_action`, `admin_id`,
+/// `client_id`, `service_id`, `address`, `from`, `to`, and `page`.
+#[php_function]
+pub fn ipmanager_log_list(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let filters = logs::LogFilters::from_input(&input(query)?)?;
+        with_connection(|conn| async move { logs::page(conn, &filters).await })
+    })
+}
+
+/// Writes every matching log entry as CSV to PHP's output; returns how many.
+#[php_function]
+pub fn ipmanager_log_csv(acting: &ZendHashTable, query: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let filters = logs::LogFilters::from_input(&input(query)?)?;
+        let out = std::io::BufWriter::with_capacity(64 * 1024, super::output::PhpOutput);
+        with_connection(|mut conn| async move { logs::export_csv(&mut conn, &filters, out).await })
+    })
+}
+
 // --- Settings --------------------------------------------------------------------------
 
 #[php_function]
@@ -755,6 +779,8 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_sync_batch))
         .function(wrap_function!(ipmanager_orphan_list))
         .function(wrap_function!(ipmanager_orphan_release))
+        .function(wrap_function!(ipmanager_log_list))
+        .function(wrap_function!(ipmanager_log_csv))
         .function(wrap_function!(ipmanager_settings_page))
         .function(wrap_function!(ipmanager_settings_save))
         .function(wrap_function!(ipmanager_extra_ips_option))

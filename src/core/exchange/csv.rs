@@ -73,7 +73,7 @@ fn looks_like_formula(text: &str) -> bool {
 }
 
 /// The cell text for a value: a `'` in front of anything formula-like.
-pub(super) fn guard(value: &str) -> Cow<'_, str> {
+pub fn guard(value: &str) -> Cow<'_, str> {
     if looks_like_formula(value) {
         Cow::Owned(format!("'{value}"))
     } else {

@@ -34,6 +34,8 @@ mod writer;
 mod xml;
 
 pub use address_list::parse_address_list;
+/// A CSV cell a spreadsheet will not run as a formula (a `'` in front when needed).
+pub use csv::guard as spreadsheet_safe;
 pub use limits::Limits;
 pub use model::{
     AddressStatus, Assignment, AssignmentType, ExportAddress, ExportConfiguration, ExportPool, ExportRelation,

@@ -17,6 +17,7 @@ if (!defined('WHMCS')) {
 require_once __DIR__ . '/lib/Runtime.php';
 require_once __DIR__ . '/lib/View.php';
 require_once __DIR__ . '/lib/Admin/Controller.php';
+require_once __DIR__ . '/lib/Admin/Uploads.php';
 require_once __DIR__ . '/lib/Client/Controller.php';
 
 function ipmanager_config()

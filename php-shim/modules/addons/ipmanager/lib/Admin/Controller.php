@@ -19,8 +19,11 @@ final class Controller
         'pools' => 'tab_pools',
         'configurations' => 'tab_configurations',
         'assignments' => 'tab_assignments',
+        'export' => 'tab_export',
+        'import' => 'tab_import',
         'sync' => 'tab_sync',
         'orphaned' => 'tab_orphaned',
+        'logs' => 'tab_logs',
         'settings' => 'tab_settings',
     ];
 
@@ -48,10 +51,19 @@ final class Controller
         'assignments' => ['tab' => 'assignments', 'view' => 'ipmanager_assignment_list'],
         'assign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_assign', 'then' => 'assignments'],
         'unassign' => ['tab' => 'assignments', 'save' => 'ipmanager_assignment_unassign', 'then' => 'assignments'],
+        'export' => ['tab' => 'export', 'view' => 'ipmanager_export_page'],
+        'export_download' => ['tab' => 'export', 'handler' => 'download'],
+        'import' => ['tab' => 'import', 'view' => 'ipmanager_import_page'],
+        'import_preview' => ['tab' => 'import', 'handler' => 'importPreview'],
+        'import_run' => ['tab' => 'import', 'handler' => 'importRun'],
+        'paste_preview' => ['tab' => 'import', 'handler' => 'pastePreview'],
+        'paste' => ['tab' => 'import', 'save' => 'ipmanager_paste', 'then' => 'subnet', 'then_id' => 'subnet_id'],
         'sync' => ['tab' => 'sync', 'view' => 'ipmanager_sync_overview'],
         'sync_batch' => ['tab' => 'sync', 'json' => 'ipmanager_sync_batch'],
         'orphaned' => ['tab' => 'orphaned', 'view' => 'ipmanager_orphan_list'],
         'orphan_release' => ['tab' => 'orphaned', 'save' => 'ipmanager_orphan_release', 'then' => 'orphaned'],
+        'logs' => ['tab' => 'logs', 'view' => 'ipmanager_log_list'],
+        'logs_download' => ['tab' => 'logs', 'handler' => 'logsDownload'],
         'settings' => ['tab' => 'settings', 'view' => 'ipmanager_settings_page', 'save' => 'ipmanager_settings_save', 'then' => 'settings'],
         'extra_ips_option' => ['tab' => 'settings', 'save' => 'ipmanager_extra_ips_option', 'then' => 'settings'],
     ];
@@ -82,6 +94,9 @@ final class Controller
         }
         if (isset($route['json'])) {
             $this->json($route['json'], $form, $method);
+        }
+        if (isset($route['handler'])) {
+            return $this->exchange($route, $form, $method);
         }
         if ($method === 'POST') {
             return $this->post($action, $route, $query, $form);
@@ -170,6 +185,172 @@ final class Controller
         header('Content-Type: application/json; charset=utf-8');
         echo json_encode($body);
         exit;
+    }
+
+    /**
+     * Export and Import: POST-only steps with a CSRF check each. An upload
+     * larger than post_max_size arrives without its form fields (and so
+     * without the token), so that is recognised first.
+     */
+    private function exchange(array $route, array $form, string $method): string
+    {
+        if ($method !== 'POST') {
+            return $this->render('problem', $route['tab'], ['message' => $this->lang('post_only')]);
+        }
+        if ($form === [] && $_FILES === [] && (int) ($_SERVER['CONTENT_LENGTH'] ?? 0) > 0) {
+            return $this->importPage(sprintf($this->lang('upload_too_large'), $this->size($this->bytes((string) ini_get('post_max_size')))));
+        }
+        if (!function_exists('check_token') || !check_token('WHMCS.admin.default')) {
+            return $this->render('problem', $route['tab'], ['message' => $this->lang('csrf_failed')]);
+        }
+        unset($form['token']);
+        return $this->{$route['handler']}($form);
+    }
+
+    /**
+     * Streams the export to the browser as a download, outside WHMCS's page:
+     * its output buffers are dropped and the request ends when the file does.
+     */
+    private function download(array $form): string
+    {
+        $request = ['format' => (string) ($form['format'] ?? ''), 'date' => date('Y-m-d')];
+        try {
+            $file = ipmanager_export_file(Runtime::admin(), $request);
+        } catch (\Throwable $e) {
+            $this->flash($this->describe($e), 'danger');
+            return $this->redirect('export', []);
+        }
+        while (ob_get_level() > 0) {
+            ob_end_clean();
+        }
+        // Other pages of this admin must not wait for the download to finish.
+        session_write_close();
+        header('Content-Type: ' . $file['content_type']);
+        header('Content-Disposition: attachment; filename="' . $file['file_name'] . '"');
+        header('Cache-Control: no-store');
+        header('X-Content-Type-Options: nosniff');
+        try {
+            ipmanager_export(Runtime::admin(), $request + [
+                'addresses' => (string) ($form['addresses'] ?? ''),
+                'configurations' => (string) ($form['configurations'] ?? ''),
+            ]);
+        } catch (\Throwable $e) {
+            // The headers are gone; the browser keeps a cut-off file, so say why where admins look.
+            logActivity('IP Manager export stopped, the downloaded file is incomplete: ' . $this->describe($e));
+        }
+        exit;
+    }
+
+    /** The log entries the filters show, as a CSV download. */
+    private function logsDownload(array $form): string
+    {
+        return $this->stream('ipmanager_logs_' . date('Y-m-d') . '.csv', 'text/csv; charset=utf-8',
+            static fn () => ipmanager_log_csv(Runtime::admin(), $form));
+    }
+
+    /**
+     * Sends a file the extension writes while it reads it, outside WHMCS's
+     * page: output buffers are dropped and the request ends with the file.
+     */
+    private function stream(string $fileName, string $contentType, callable $write): string
+    {
+        while (ob_get_level() > 0) {
+            ob_end_clean();
+        }
+        // Other pages of this admin must not wait for the download to finish.
+        session_write_close();
+        header('Content-Type: ' . $contentType);
+        header('Content-Disposition: attachment; filename="' . $fileName . '"');
+        header('Cache-Control: no-store');
+        header('X-Content-Type-Options: nosniff');
+        try {
+            $write();
+        } catch (\Throwable $e) {
+            // The headers are gone; the browser keeps a cut-off file, so say why where admins look.
+            logActivity('IP Manager download of ' . $fileName . ' stopped, the file is incomplete: ' . $this->describe($e));
+        }
+        exit;
+    }
+
+    /** Keeps the upload and shows what importing it would do. */
+    private function importPreview(array $form): string
+    {
+        $source = (string) ($form['source'] ?? 'auto');
+        try {
+            $limit = min((int) ipmanager_import_page(Runtime::admin(), [])['max_bytes'], $this->bytes((string) ini_get('upload_max_filesize')));
+            $token = Uploads::keep($_FILES['file'] ?? null, $limit);
+        } catch (UploadRejected $e) {
+            return $this->importPage(sprintf($this->lang($e->reason), $this->size($limit)));
+        } catch (\Throwable $e) {
+            return $this->importPage($this->describe($e));
+        }
+        try {
+            $data = ipmanager_import_preview(Runtime::admin(), ['file' => Uploads::path($token), 'source' => $source]);
+        } catch (\Throwable $e) {
+            Uploads::discard($token);
+            return $this->importPage($this->describe($e));
+        }
+        return $this->render('import_preview', 'import', [
+            'data' => $data, 'upload' => $token, 'source' => $source, 'name' => (string) ($_FILES['file']['name'] ?? ''),
+        ]);
+    }
+
+    /** Imports the kept upload in one transaction, then deletes it. */
+    private function importRun(array $form): string
+    {
+        $token = (string) ($form['upload'] ?? '');
+        $path = Uploads::path($token);
+        if ($path === null) {
+            $this->flash($this->lang('upload_gone'), 'danger');
+            return $this->redirect('import', []);
+        }
+        try {
+            $saved = ipmanager_import(Runtime::admin(), [
+                'file' => $path, 'source' => (string) ($form['source'] ?? 'auto'), 'on_problem' => (string) ($form['on_problem'] ?? 'stop'),
+            ]);
+        } catch (\Throwable $e) {
+            $this->flash($this->describe($e), 'danger');
+            return $this->redirect('import', []);
+        } finally {
+            Uploads::discard($token);
+        }
+        $this->flash($saved['message'], 'success');
+        return $this->redirect('subnets', []);
+    }
+
+    private function pastePreview(array $form): string
+    {
+        try {
+            $data = ipmanager_paste_preview(Runtime::admin(), $form);
+        } catch (\Throwable $e) {
+            return $this->importPage($this->describe($e));
+        }
+        return $this->render('import_preview', 'import', ['data' => $data, 'paste' => $form]);
+    }
+
+    /** The Import page again, with what went wrong above its forms. */
+    private function importPage(string $error): string
+    {
+        try {
+            $data = ipmanager_import_page(Runtime::admin(), []);
+        } catch (\Throwable $e) {
+            return $this->render('problem', 'import', ['message' => $this->describe($e)]);
+        }
+        return $this->render('import', 'import', ['data' => $data, 'error' => $error]);
+    }
+
+    /** `64 MiB` or `512 KiB`. */
+    private function size(int $bytes): string
+    {
+        return $bytes >= 1048576 ? round($bytes / 1048576, 1) . ' MiB' : round($bytes / 1024, 1) . ' KiB';
+    }
+
+    /** `64M` (php.ini shorthand) in bytes. */
+    private function bytes(string $shorthand): int
+    {
+        $units = ['k' => 1024, 'm' => 1048576, 'g' => 1073741824];
+        $unit = strtolower(substr(trim($shorthand), -1));
+        return (int) $shorthand * ($units[$unit] ?? 1) ?: PHP_INT_MAX;
     }
 
     /** After a failed POST-only action, back to the page it came from. */
