@@ -6,6 +6,9 @@ SO := target/release/libipmanager.so
 
 .PHONY: setup build build-test test test-rust test-php test-browser demo bench dist stubs fuzz clean
 
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := csv_reader xml_reader json_reader cidr_parser address_list
+
 setup:
 	scripts/setup.sh
 
@@ -43,6 +46,13 @@ dist:
 ## ipmanager.stubs.php for IDEs, generated from the built extension by reflection.
 stubs: build
 	php -n -d extension=$(CURDIR)/$(SO) scripts/stubs.php > ipmanager.stubs.php
+
+## Fuzzes the file readers and parsers, FUZZ_SECONDS each; needs cargo-fuzz and a nightly toolchain.
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+		echo "== $$target ($(FUZZ_SECONDS) s)"; \
+		$(CARGO) +nightly fuzz run --fuzz-dir tests/fuzz $$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
 
 clean:
 	rm -rf target dist .run
