@@ -466,6 +466,9 @@ pub struct Released {
     pub now: &'static str,
 }
 
+/// An address row with its holder, if any: (ip, ip_bin, pool, service, client).
+type AddressHolder = (String, Vec<u8>, u32, Option<u32>, Option<u32>);
+
 /// How a release treats the operator's cooldown setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReleaseMode {
@@ -500,7 +503,7 @@ pub async fn release_in<Q: Queryable>(tx: &mut Q, address_id: u64, mode: Release
     let (subnet_id, stored) = located.ok_or_else(|| Error::NotFound(format!("Address #{address_id} does not exist.")))?;
     // Same lock order as allocation: the subnet row, then the address row.
     let subnet = subnets::find_for_update(tx, subnet_id).await?;
-    let row: Option<(String, Vec<u8>, u32, Option<u32>, Option<u32>)> = tx
+    let row: Option<AddressHolder> = tx
         .exec_first(
             "SELECT a.ip, a.ip_bin, a.pool_id, x.service_id, x.client_id FROM mod_ipmanager_ip_addresses a
              LEFT JOIN mod_ipmanager_assignments x ON x.ip_address_id = a.id WHERE a.id = ? FOR UPDATE",

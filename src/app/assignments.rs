@@ -70,13 +70,16 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// (service, address row, ip, prefix length, version, subnet cidr, pool name).
+type ServiceAddressRow = (u32, u64, String, u8, u8, String, Option<String>);
+
 /// Addresses IP Manager assigns to each of `service_ids`.
 async fn addresses_of<Q: Queryable>(db: &mut Q, service_ids: &[u32]) -> Result<Vec<(u32, AssignedAddress)>> {
     if service_ids.is_empty() {
         return Ok(Vec::new());
     }
     let ids = service_ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-    let rows: Vec<(u32, u64, String, u8, u8, String, Option<String>)> = db
+    let rows: Vec<ServiceAddressRow> = db
         .query(format!(
             "SELECT x.service_id, a.id, a.ip, a.prefix_length, a.version, s.cidr, p.name
              FROM mod_ipmanager_assignments x

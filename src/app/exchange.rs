@@ -307,6 +307,8 @@ pub enum OnProblem {
 #[derive(Debug, Serialize)]
 pub struct ImportPage {
     pub max_bytes: usize,
+    /// `max_bytes` for people, e.g. `64 MiB`.
+    pub max_size: String,
     pub subnets: Vec<(u32, String)>,
 }
 
@@ -314,6 +316,7 @@ pub async fn import_page(mut conn: Conn) -> Result<ImportPage> {
     let all = subnets::all(&mut conn).await?;
     Ok(ImportPage {
         max_bytes: Limits::default().max_bytes,
+        max_size: format!("{} MiB", Limits::default().max_bytes / (1024 * 1024)),
         subnets: all.iter().map(|s| (s.id, format!("{} ({})", s.name, s.network))).collect(),
     })
 }

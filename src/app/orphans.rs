@@ -46,6 +46,9 @@ pub struct OrphanPage {
 
 const NOT_LIVE: &str = "(h.id IS NULL OR h.domainstatus NOT IN ('Active', 'Pending'))";
 
+/// (address row, ip, service, client, client name, product, status, since).
+type OrphanRow = (u64, String, u32, u32, String, String, String, String);
+
 async fn find<Q: Queryable>(db: &mut Q, filters: &OrphanFilters, only: Option<u64>) -> Result<Vec<Orphan>> {
     let mut conditions = vec![NOT_LIVE.to_string()];
     let mut params: Vec<mysql_async::Value> = Vec::new();
@@ -65,7 +68,7 @@ async fn find<Q: Queryable>(db: &mut Q, filters: &OrphanFilters, only: Option<u6
         conditions.push("x.ip_address_id = ?".into());
         params.push(id.into());
     }
-    let rows: Vec<(u64, String, u32, u32, String, String, String, String)> = db
+    let rows: Vec<OrphanRow> = db
         .exec(
             format!(
                 "SELECT x.ip_address_id, a.ip, x.service_id, x.client_id,

@@ -204,6 +204,9 @@ fn row(entry: &Entry, outcome: &'static str, reason: String) -> SyncRow {
     SyncRow { service_id: entry.service_id, client_id: entry.client_id, ip: entry.text.clone(), outcome, reason }
 }
 
+/// (row id, subnet, ip_bin, status, reusable, holder service).
+type KnownRow = (u64, u32, Vec<u8>, String, bool, Option<u32>);
+
 /// What IP Manager holds for each of these addresses, keyed by (subnet,
 /// address); an assigned row is reported with its holder, and the caller
 /// tells its own service from another.
@@ -214,7 +217,7 @@ async fn existing_rows<Q: Queryable>(tx: &mut Q, addresses: &[Option<Address>]) 
     let mut known = HashMap::new();
     for chunk in texts.chunks(INSERT_ROWS) {
         let placeholders = vec!["?"; chunk.len()].join(",");
-        let rows: Vec<(u64, u32, Vec<u8>, String, bool, Option<u32>)> = tx
+        let rows: Vec<KnownRow> = tx
             .exec(
                 format!(
                     "SELECT a.id, a.subnet_id, a.ip_bin, a.status,

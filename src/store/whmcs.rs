@@ -18,10 +18,13 @@ pub struct Service {
     pub assigned_ips: String,
 }
 
+/// (id, client, product, server, status, domain, dedicated IP, assigned IPs).
+type ServiceRow = (u32, u32, u32, u32, String, String, String, String);
+
 /// Loads a service and locks its row, so two provisioning runs of one service
 /// (WHMCS retries failed creates) take turns.
 pub async fn service_for_update<Q: Queryable>(db: &mut Q, id: u32) -> Result<Service> {
-    let row: Option<(u32, u32, u32, u32, String, String, String, String)> = db
+    let row: Option<ServiceRow> = db
         .exec_first(
             "SELECT id, userid, packageid, server, domainstatus, domain, COALESCE(dedicatedip, ''), COALESCE(assignedips, '')
              FROM tblhosting WHERE id = ? FOR UPDATE",
