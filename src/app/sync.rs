@@ -16,7 +16,7 @@ use crate::core::address::Address;
 use crate::core::range::RangeSet;
 use crate::core::sync::{decide, Known, Outcome, SubnetIndex};
 use crate::store::logs::{self, LogEntry};
-use crate::store::{pools, subnets};
+use crate::store::{self, pools, subnets};
 use crate::{Error, Result};
 
 /// Services per batch: large enough to be quick, small enough for a short transaction.
@@ -273,12 +273,11 @@ async fn write<Q: Queryable>(
                 (if bits == 32 { 4u8 } else { 6u8 }).into(),
             ]);
         }
-        let placeholders = vec!["(?, ?, ?, ?, ?, ?, 'assigned')"; chunk.len()].join(",");
-        tx.exec_drop(
-            format!(
-                "INSERT INTO mod_ipmanager_ip_addresses (subnet_id, pool_id, ip, ip_bin, prefix_length, version, status)
-                 VALUES {placeholders}"
-            ),
+        store::insert_many(
+            tx,
+            "mod_ipmanager_ip_addresses (subnet_id, pool_id, ip, ip_bin, prefix_length, version, status)",
+            "(?, ?, ?, ?, ?, ?, 'assigned')",
+            chunk.len(),
             values,
         )
         .await?;
@@ -309,12 +308,11 @@ async fn write<Q: Queryable>(
                 by.clone().into(),
             ]);
         }
-        let placeholders = vec!["(?, ?, ?, ?, 'sync', 0, ?)"; chunk.len()].join(",");
-        tx.exec_drop(
-            format!(
-                "INSERT INTO mod_ipmanager_assignments (ip_address_id, service_id, client_id, type, source, configuration_id, assigned_by)
-                 VALUES {placeholders}"
-            ),
+        store::insert_many(
+            tx,
+            "mod_ipmanager_assignments (ip_address_id, service_id, client_id, type, source, configuration_id, assigned_by)",
+            "(?, ?, ?, ?, 'sync', 0, ?)",
+            chunk.len(),
             values,
         )
         .await?;

@@ -83,12 +83,11 @@ pub async fn store_range<Q: Queryable>(
 
 async fn insert_rows<Q: Queryable>(db: &mut Q, values: Vec<Value>) -> Result<u64> {
     let count = values.len() / 7;
-    let placeholders = vec!["(?, ?, ?, ?, ?, ?, ?)"; count].join(", ");
-    db.exec_drop(
-        format!(
-            "INSERT INTO mod_ipmanager_ip_addresses (subnet_id, pool_id, ip, ip_bin, prefix_length, version, status)
-             VALUES {placeholders}"
-        ),
+    super::insert_many(
+        db,
+        "mod_ipmanager_ip_addresses (subnet_id, pool_id, ip, ip_bin, prefix_length, version, status)",
+        "(?, ?, ?, ?, ?, ?, ?)",
+        count,
         values,
     )
     .await?;

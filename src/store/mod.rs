@@ -29,6 +29,24 @@ where
     id.ok_or_else(|| Error::Internal("the database returned no id for a new row".into()))
 }
 
+/// One multi-row INSERT: `into` is `table (columns)`, `row` the VALUES tuple
+/// of one row (`(?, ?, 'assigned')`), and `values` every row's parameters in
+/// order; one statement instead of a round trip per row.
+pub async fn insert_many<Q: Queryable>(
+    db: &mut Q,
+    into: &str,
+    row: &str,
+    rows: usize,
+    values: Vec<mysql_async::Value>,
+) -> Result<()> {
+    if rows == 0 {
+        return Ok(());
+    }
+    let tuples = vec![row; rows].join(", ");
+    db.exec_drop(format!("INSERT INTO {into} VALUES {tuples}"), values).await?;
+    Ok(())
+}
+
 /// Runs an UPDATE or DELETE and returns how many rows it changed.
 pub async fn execute<Q, S, P>(db: &mut Q, statement: S, params: P) -> Result<u64>
 where
