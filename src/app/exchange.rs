@@ -406,10 +406,12 @@ fn refuse_unless_clear(problems: &[Problem], on_problem: OnProblem) -> Result<()
         return Err(Error::invalid(format!("Nothing was imported. {first}{more}. Fix the file and import it again.")));
     }
     if on_problem == OnProblem::Stop && !problems.is_empty() {
+        let count = match problems.len() {
+            1 => "1 record overlaps or repeats".to_string(),
+            many => format!("{many} records overlap or repeat"),
+        };
         return Err(Error::Conflict(format!(
-            "Nothing was imported: {} records overlap or repeat what exists (first: {}). Choose \"Skip them\" to \
-             import the rest.",
-            problems.len(),
+            "Nothing was imported: {count} what exists (first: {}). Choose \"Skip them\" to import the rest.",
             problems[0].to_string().trim_end_matches('.')
         )));
     }

@@ -89,6 +89,15 @@ final class TemplateRenderTest extends TestCase
             'settings' => ipmanager_settings_page($admin, []),
             'sync' => ipmanager_sync_overview($admin, []),
             'orphaned' => ipmanager_orphan_list($admin, []),
+            'export' => ipmanager_export_page($admin, []),
+            'import' => ipmanager_import_page($admin, []),
+            'import_preview' => ipmanager_import_preview($admin, ['source' => 'auto', 'file' => (function () use ($xss): string {
+                $file = tempnam(sys_get_temp_dir(), 'ipm-tpl-import');
+                file_put_contents($file, "type,id,parent_id,name,cidr\nsubnet,1,0,\"New $xss\",10.99.0.0/24\nsubnet,2,0,Typo,10.98.0.0/33\n"
+                    . "subnet,3,0,Again,79.133.56.0/24\nsubnet,4,0,Inside,79.133.56.128/25\n");
+                return $file;
+            })()]),
+            'paste_preview' => ipmanager_paste_preview($admin, ['subnet_id' => $v6, 'addresses' => "2001:db8::5\n2001:db8::5\n"]),
             'logs' => ipmanager_log_list($admin, []),
             'logs_filtered' => ipmanager_log_list($admin, ['log_action' => 'subnet_created', 'from' => '2000-01-01']),
             'settings_invalid' => [ipmanager_settings_page($admin, $badSettings), $badSettings, ...$invalid('ipmanager_settings_save', $badSettings)],
@@ -138,6 +147,10 @@ final class TemplateRenderTest extends TestCase
             'sync' => ['sync', ['data' => $data['sync']]],
             'orphaned' => ['orphaned', ['data' => $data['orphaned'], 'query' => ['status' => 'missing']]],
             'orphaned_none' => ['orphaned', ['data' => ['orphans' => []] + $data['orphaned']]],
+            'export' => ['export', ['data' => $data['export']]],
+            'import' => ['import', ['data' => $data['import'], 'error' => 'Upload refused ' . self::XSS]],
+            'import_preview' => ['import_preview', ['data' => $data['import_preview'], 'upload' => str_repeat('a', 32), 'source' => 'auto', 'name' => 'export ' . self::XSS]],
+            'paste_preview' => ['import_preview', ['data' => $data['paste_preview'], 'paste' => ['subnet_id' => '2', 'addresses' => "2001:db8::5\n" . self::XSS]]],
             'logs' => ['logs', ['data' => $data['logs']]],
             'logs_filtered' => ['logs', ['data' => $data['logs_filtered'], 'query' => ['log_action' => 'subnet_created', 'from' => '2000-01-01']]],
             'settings_invalid' => ['settings', $form($settingsPage, $settingsForm, $settingsErrors)],
@@ -217,6 +230,10 @@ final class TemplateRenderTest extends TestCase
             'sync' => ['id="ipmanager-sync-form"', 'id="ipmanager-sync-live-only" checked', 'action=sync_batch'],
             'orphaned' => ['<option value="missing" selected>', 'data-tab="orphaned"'],
             'orphaned_none' => ['No orphaned addresses.'],
+            'export' => ['id="ipmanager-export-form"', 'data-count="subnets">3<', 'name="format" value="json"'],
+            'import' => ['enctype="multipart/form-data"', 'Files up to 64 MiB.', "Frankfurt $escaped (79.133.56.0/24)", "Upload refused $escaped"],
+            'import_preview' => ['New &lt;script&gt;alert(', 'has an invalid prefix length', 'id="ipmanager-import-existing"', 'id="ipmanager-import-refused"', "export $escaped"],
+            'paste_preview' => ['id="ipmanager-import-create-addresses">1<', 'already on line 1', 'name="on_problem" value="skip" checked', "2001:db8::5\n$escaped</textarea>"],
             'logs' => ['id="ipmanager-logs"', 'address_assigned', "Subnet 79.133.56.0/24 created", 'action=logs_download'],
             'logs_filtered' => ['<option value="subnet_created" selected>', 'value="2000-01-01"', 'subnet_created'],
             'settings' => ['id="ipmanager-settings-form"', 'value="release" checked', "VPS $escaped", '<tr class="info">'],

@@ -27,6 +27,24 @@ final class Browser
         return $this->request('POST', $path, http_build_query($form));
     }
 
+    /**
+     * A multipart form post, as a browser sends a file upload: $files maps
+     * the field name to [file name, content].
+     */
+    public function upload(string $path, array $form, array $files): string
+    {
+        $boundary = '----ipmanager' . bin2hex(random_bytes(8));
+        $body = '';
+        foreach ($form as $name => $value) {
+            $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"$name\"\r\n\r\n$value\r\n";
+        }
+        foreach ($files as $name => [$fileName, $content]) {
+            $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"$name\"; filename=\"$fileName\"\r\n"
+                . "Content-Type: application/octet-stream\r\n\r\n$content\r\n";
+        }
+        return $this->request('POST', $path, $body . "--$boundary--\r\n", 5, "multipart/form-data; boundary=$boundary");
+    }
+
     /** The CSRF token printed in a page's forms. */
     public static function token(string $html): string
     {
@@ -64,11 +82,11 @@ final class Browser
         }
     }
 
-    private function request(string $method, string $path, ?string $body = null, int $redirects = 5): string
+    private function request(string $method, string $path, ?string $body = null, int $redirects = 5, string $type = 'application/x-www-form-urlencoded'): string
     {
         $headers = ['Cookie: ' . implode('; ', array_map(fn ($k, $v) => "$k=$v", array_keys($this->cookies), $this->cookies))];
         if ($body !== null) {
-            $headers[] = 'Content-Type: application/x-www-form-urlencoded';
+            $headers[] = 'Content-Type: ' . $type;
         }
         $context = stream_context_create(['http' => [
             'method' => $method, 'header' => implode("\r\n", $headers), 'content' => $body ?? '',
