@@ -35,3 +35,7 @@ echo "== next free address: IPv6 /48 with 100,000 used against an IPv4 /24"
 "${php_ext[@]}" tests/bench/next_free.php
 echo "== subnet page of a stored /16"
 "${php_ext[@]}" tests/bench/subnet_page.php
+echo "== export of 1,000,000 addresses in each format, streamed (time and memory)"
+"${php_ext[@]}" tests/bench/export.php
+echo "== import of 100,000 addresses in one transaction"
+"${php_ext[@]}" tests/bench/import.php
