@@ -39,3 +39,5 @@ echo "== export of 1,000,000 addresses in each format, streamed (time and memory
 "${php_ext[@]}" tests/bench/export.php
 echo "== import of 100,000 addresses in one transaction"
 "${php_ext[@]}" tests/bench/import.php
+echo "== synchronize 100,000 services (seeded harness root) through ipmanager_sync_batch"
+"${php_ext[@]}" tests/bench/sync.php
