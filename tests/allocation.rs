@@ -184,3 +184,25 @@ async fn an_address_whose_cooldown_ended_is_handed_out_lowest_first_again() {
     }
     db.drop().await;
 }
+
+#[tokio::test]
+async fn a_parent_never_hands_out_the_addresses_of_its_children() {
+    let db = TestDb::activated().await;
+    let parent = subnet(&db, json!({"name": "Parent", "cidr": "10.0.0.0/23", "store_free_ips": "on"})).await;
+    let child = subnet(&db, json!({"name": "Child", "cidr": "10.0.0.0/24", "parent_id": parent})).await;
+    assert_eq!(take(&db, Scope::Subnet(child), 1).await.unwrap(), "10.0.0.0");
+    assert_eq!(take(&db, Scope::Subnet(parent), 2).await.unwrap(), "10.0.1.0", "the child's /24 is not the parent's to give");
+    let reserved: Option<u64> = db
+        .conn()
+        .await
+        .exec_first("SELECT COUNT(*) FROM mod_ipmanager_ip_addresses WHERE subnet_id = ? AND status = 'reserved'", (parent,))
+        .await
+        .unwrap();
+    assert_eq!(reserved, Some(256), "the parent's stored rows inside the child are reserved");
+    subnets::delete(db.conn().await, child, &Actor::system()).await.unwrap_err();
+    let id: u64 = db.conn().await.query_first("SELECT id FROM mod_ipmanager_ip_addresses WHERE ip = '10.0.0.0' AND subnet_id <> 0 ORDER BY subnet_id DESC").await.unwrap().unwrap();
+    allocation::release(&mut db.conn().await, id, &Actor::system()).await.unwrap();
+    subnets::delete(db.conn().await, child, &Actor::system()).await.unwrap();
+    assert_eq!(take(&db, Scope::Subnet(parent), 3).await.unwrap(), "10.0.0.0", "without the child its addresses are the parent's again");
+    db.drop().await;
+}

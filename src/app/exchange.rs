@@ -8,34 +8,33 @@
 //! giving every record a new id. Nothing is written while any problem is an
 //! error, nor while a skippable one stands and the admin chose to stop.
 
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod resolve;
+
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use ipnet::IpNet;
 use mysql_async::prelude::*;
 use mysql_async::{Conn, TxOpts};
 use serde::Serialize;
 
 use crate::app::actor::Actor;
 use crate::app::allocation::blocked_set;
-use crate::app::subnets::{Saved, STORE_LIMIT};
+use crate::app::subnets::Saved;
 use crate::core::address::Address;
 use crate::core::exchange::{
     self, AddressStatus, Assignment, AssignmentType, ExportAddress, ExportConfiguration, ExportPool, ExportRelation,
-    ExportSubnet, ExportWriter, Format, ImportPlan, Limits, Problem, ProblemKind, RelationType, ReservationRule,
-    Source, Vocabulary,
+    ExportSubnet, ExportWriter, Format, ImportPlan, Limits, Problem, RelationType, ReservationRule, Source, Vocabulary,
 };
 use crate::core::matching;
-use crate::core::network::validate_siblings;
 use crate::core::range::AddressRange;
 use crate::core::reservation::ReservationKind;
 use crate::store::exchange::{self as rows, NewAddress, NewAssignment};
 use crate::store::logs::{self, LogEntry};
 use crate::store::pools::{self, Pool};
 use crate::store::subnets::{self, Subnet};
-use crate::store::{addresses, configurations, settings};
+use crate::store::{addresses, configurations};
 use crate::{Error, Result};
+use resolve::{resolve, skippable, AddressFate, Resolution, Target};
 
 // --- Export -------------------------------------------------------------------------
 
@@ -418,237 +417,6 @@ fn refuse_unless_clear(problems: &[Problem], on_problem: OnProblem) -> Result<()
     Ok(())
 }
 
-/// What becomes of each record of the plan, by index.
-#[derive(Debug, Default)]
-struct Resolution {
-    subnets: Vec<Target>,
-    pools: Vec<bool>,
-    addresses: Vec<AddressFate>,
-    configurations: Vec<bool>,
-    existing: Vec<String>,
-    /// Hours a cooling-down address waits, from the settings.
-    cooldown_hours: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    New,
-    /// The installation has this subnet already; what the file puts in it
-    /// goes into that one.
-    Existing(u32),
-    Skipped,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AddressFate {
-    Keep,
-    /// The service it is assigned to is not in this WHMCS: imported as
-    /// reserved, so it is not handed out before the admin looks at it.
-    Unassigned,
-    Skipped,
-}
-
-fn skippable(message: String) -> Problem {
-    Problem { kind: ProblemKind::Skippable, line: None, path: None, message }
-}
-
-/// Checks the plan against the installation, adding a skippable problem for
-/// each record that cannot go in as it is.
-async fn resolve<Q: Queryable>(db: &mut Q, plan: &ImportPlan, problems: &mut Vec<Problem>) -> Result<Resolution> {
-    let mut resolution = Resolution { cooldown_hours: settings::cooldown_hours(db).await?, ..Default::default() };
-    let subnet_index = resolve_subnets(db, plan, problems, &mut resolution).await?;
-    let pool_index = resolve_pools(db, plan, &subnet_index, problems, &mut resolution).await?;
-    resolve_addresses(db, plan, &subnet_index, &pool_index, problems, &mut resolution).await?;
-    resolve_configurations(db, plan, &mut resolution).await?;
-    Ok(resolution)
-}
-
-/// File subnet id → index in the plan.
-type Index = HashMap<u32, usize>;
-
-async fn resolve_subnets<Q: Queryable>(
-    db: &mut Q,
-    plan: &ImportPlan,
-    problems: &mut Vec<Problem>,
-    resolution: &mut Resolution,
-) -> Result<Index> {
-    let installed = subnets::all(db).await?;
-    let mut index = Index::new();
-    for (position, subnet) in plan.subnets.iter().enumerate() {
-        index.insert(subnet.id, position);
-        let parent = match subnet.parent_id {
-            0 => Target::Existing(0),
-            parent => resolution.subnets[index[&parent]],
-        };
-        let target = match parent {
-            Target::Skipped => Target::Skipped,
-            Target::New => Target::New,
-            Target::Existing(parent_id) => place_subnet(subnet, parent_id, &installed, problems, resolution),
-        };
-        if subnet.store_free_ips
-            && AddressRange::from_network(&subnet.cidr).len() > STORE_LIMIT
-            && target == Target::New
-        {
-            problems.push(Problem {
-                kind: ProblemKind::Error,
-                line: None,
-                path: None,
-                message: format!(
-                    "Subnet {}: \"Store free IPs\" is limited to {STORE_LIMIT} addresses; set store_free_ips to 0 \
-                     for it in the file.",
-                    subnet.cidr
-                ),
-            });
-        }
-        resolution.subnets.push(target);
-    }
-    Ok(index)
-}
-
-/// A subnet under an installed parent (or at the top): the same network
-/// installed already is used as it is; one overlapping an installed sibling
-/// is skipped with everything in it.
-fn place_subnet(
-    subnet: &ExportSubnet,
-    parent_id: u32,
-    installed: &[Subnet],
-    problems: &mut Vec<Problem>,
-    resolution: &mut Resolution,
-) -> Target {
-    let siblings: Vec<(u32, IpNet)> =
-        installed.iter().filter(|s| s.parent_id == parent_id).map(|s| (s.id, s.network)).collect();
-    if let Some((id, _)) = siblings.iter().find(|(_, network)| *network == subnet.cidr) {
-        resolution.existing.push(format!(
-            "Subnet {} ({}) exists already; what the file holds for it is added to it.",
-            subnet.name, subnet.cidr
-        ));
-        return Target::Existing(*id);
-    }
-    match validate_siblings(&subnet.cidr, &siblings) {
-        Ok(()) => Target::New,
-        Err(error) => {
-            problems.push(skippable(format!(
-                "Subnet {} ({}): {error}; skipping it also skips its child subnets, pools and addresses.",
-                subnet.name, subnet.cidr
-            )));
-            Target::Skipped
-        }
-    }
-}
-
-/// File pool id → index in the plan.
-async fn resolve_pools<Q: Queryable>(
-    db: &mut Q,
-    plan: &ImportPlan,
-    subnet_index: &Index,
-    problems: &mut Vec<Problem>,
-    resolution: &mut Resolution,
-) -> Result<Index> {
-    let mut installed: HashMap<u32, Vec<Pool>> = HashMap::new();
-    let mut index = Index::new();
-    for (position, pool) in plan.pools.iter().enumerate() {
-        index.insert(pool.id, position);
-        let subnet = &plan.subnets[subnet_index[&pool.subnet_id]];
-        let keep = match resolution.subnets[subnet_index[&pool.subnet_id]] {
-            Target::Skipped => false,
-            Target::New => true,
-            Target::Existing(subnet_id) => {
-                if let Entry::Vacant(slot) = installed.entry(subnet_id) {
-                    slot.insert(pools::in_subnet(db, subnet_id).await?);
-                }
-                let range = pool.range.unwrap_or_else(|| AddressRange::from_network(&subnet.cidr));
-                match installed[&subnet_id].iter().find(|other| other.range.overlaps(range)) {
-                    None => true,
-                    Some(other) => {
-                        problems.push(skippable(format!(
-                            "Pool \"{}\" ({range}) overlaps the installed pool \"{}\" ({}) of {}; skipping it also \
-                             skips its addresses.",
-                            pool.name, other.name, other.range, subnet.cidr
-                        )));
-                        false
-                    }
-                }
-            }
-        };
-        resolution.pools.push(keep);
-    }
-    Ok(index)
-}
-
-async fn resolve_addresses<Q: Queryable>(
-    db: &mut Q,
-    plan: &ImportPlan,
-    subnet_index: &Index,
-    pool_index: &Index,
-    problems: &mut Vec<Problem>,
-    resolution: &mut Resolution,
-) -> Result<()> {
-    let services: HashSet<u32> =
-        plan.addresses.iter().filter_map(|a| a.assignment.map(|assignment| assignment.service_id)).collect();
-    let owners = if services.is_empty() { HashMap::new() } else { rows::service_owners(db, &services).await? };
-    let mut stored: HashMap<u32, HashSet<Address>> = HashMap::new();
-    for address in &plan.addresses {
-        let pool_kept = address.pool_id == 0 || resolution.pools[pool_index[&address.pool_id]];
-        let fate = match resolution.subnets[subnet_index[&address.subnet_id]] {
-            Target::Skipped => AddressFate::Skipped,
-            _ if !pool_kept => AddressFate::Skipped,
-            Target::Existing(subnet_id) => {
-                if let Entry::Vacant(slot) = stored.entry(subnet_id) {
-                    slot.insert(rows::stored_addresses(db, subnet_id).await?);
-                }
-                if stored[&subnet_id].contains(&address.ip) {
-                    problems.push(skippable(format!(
-                        "{} is already stored in {}; skipping keeps the installed one.",
-                        address.ip, plan.subnets[subnet_index[&address.subnet_id]].cidr
-                    )));
-                    AddressFate::Skipped
-                } else {
-                    assignment_fate(address, &owners, problems)
-                }
-            }
-            Target::New => assignment_fate(address, &owners, problems),
-        };
-        resolution.addresses.push(fate);
-    }
-    Ok(())
-}
-
-/// Keeps an assignment only when its service exists and belongs to its client.
-fn assignment_fate(address: &ExportAddress, owners: &HashMap<u32, u32>, problems: &mut Vec<Problem>) -> AddressFate {
-    let Some(assignment) = address.assignment else { return AddressFate::Keep };
-    let reason = match owners.get(&assignment.service_id) {
-        Some(owner) if *owner == assignment.client_id => return AddressFate::Keep,
-        Some(owner) => {
-            format!("service #{} belongs to client #{owner}, not #{}", assignment.service_id, assignment.client_id)
-        }
-        None => format!("service #{} does not exist in this WHMCS", assignment.service_id),
-    };
-    problems.push(skippable(format!(
-        "{} is assigned in the file but {reason}; skipping imports the address as reserved, without the assignment.",
-        address.ip
-    )));
-    AddressFate::Unassigned
-}
-
-/// A configuration whose name exists already is left as it is.
-async fn resolve_configurations<Q: Queryable>(
-    db: &mut Q,
-    plan: &ImportPlan,
-    resolution: &mut Resolution,
-) -> Result<()> {
-    let names: HashSet<String> = configurations::all(db).await?.into_iter().map(|c| c.name).collect();
-    for configuration in &plan.configurations {
-        let new = !names.contains(&configuration.name);
-        if !new {
-            resolution
-                .existing
-                .push(format!("Configuration \"{}\" exists already; it is left as it is.", configuration.name));
-        }
-        resolution.configurations.push(new);
-    }
-    Ok(())
-}
-
 fn describe(source: Source, plan: &ImportPlan, resolution: &Resolution, problems: &[Problem]) -> Preview {
     let new_subnets: Vec<String> = plan
         .subnets
@@ -707,10 +475,13 @@ async fn write<Q: Queryable>(db: &mut Q, plan: &ImportPlan, resolution: &Resolut
         store_free_addresses(db, subnet_id).await?;
     }
     counts.addresses = write_addresses(db, plan, resolution, (&subnet_ids, &pool_ids), actor).await?;
-    rows::start_cooldowns(db, resolution.cooldown_hours).await?;
-    for (configuration, new) in plan.configurations.iter().zip(&resolution.configurations) {
+    let touched: Vec<u32> = subnet_ids.values().copied().collect();
+    rows::start_cooldowns(db, &touched, resolution.cooldown_hours).await?;
+    for ((configuration, new), relations) in
+        plan.configurations.iter().zip(&resolution.configurations).zip(&resolution.relations)
+    {
         if *new {
-            create_configuration(db, configuration, (&subnet_ids, &pool_ids)).await?;
+            create_configuration(db, configuration, relations, (&subnet_ids, &pool_ids)).await?;
             counts.configurations += 1;
         }
     }
@@ -730,6 +501,7 @@ async fn create_subnet<Q: Queryable>(db: &mut Q, subnet: &ExportSubnet, parent_i
         alert_threshold: None,
         description: subnet.description.clone(),
         rules: Vec::new(),
+        children: Vec::new(),
     };
     let id = subnets::insert(db, &row).await?;
     let choices: Vec<ReservationKind> = subnet
@@ -841,6 +613,7 @@ async fn write_addresses<Q: Queryable>(
 async fn create_configuration<Q: Queryable>(
     db: &mut Q,
     configuration: &ExportConfiguration,
+    kept: &[bool],
     (subnet_ids, pool_ids): (&HashMap<u32, u32>, &HashMap<u32, u32>),
 ) -> Result<()> {
     let id = configurations::insert(
@@ -854,7 +627,7 @@ async fn create_configuration<Q: Queryable>(
         },
     )
     .await?;
-    for relation in &configuration.relations {
+    for relation in configuration.relations.iter().zip(kept).filter(|(_, kept)| **kept).map(|(relation, _)| relation) {
         let pool_id = match relation.pool_id {
             0 => 0,
             file_id => match pool_ids.get(&file_id) {

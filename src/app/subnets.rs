@@ -194,6 +194,7 @@ pub fn validate(form: &SubnetForm, context: &SubnetContext) -> std::result::Resu
             alert_threshold,
             description: form.description.clone(),
             rules: Vec::new(),
+            children: Vec::new(),
         },
         reserve,
     })
@@ -348,6 +349,10 @@ pub async fn save(mut conn: Conn, form: &SubnetForm, actor: &Actor) -> Result<Sa
         (false, true) => format!("Subnet {} saved; {stored_rows} addresses stored.", subnet.network),
         (false, false) => format!("Subnet {} saved.", subnet.network),
     };
+    let parents = [existing.as_ref().map_or(0, |s| s.parent_id), subnet.parent_id];
+    for parent_id in parents.into_iter().filter(|id| *id != 0) {
+        refresh_parent(&mut tx, parent_id).await?;
+    }
     logs::record(
         &mut tx,
         actor,
@@ -356,6 +361,17 @@ pub async fn save(mut conn: Conn, form: &SubnetForm, actor: &Actor) -> Result<Sa
     .await?;
     tx.commit().await?;
     Ok(Saved { id: subnet.id, message })
+}
+
+/// A parent's stored rows follow its children (their addresses are reserved
+/// in the parent), and its hints are reset in case a child went away.
+async fn refresh_parent<Q: Queryable>(tx: &mut Q, parent_id: u32) -> Result<()> {
+    let parent = subnets::find_for_update(tx, parent_id).await?;
+    if parent.store_free_ips {
+        let pools = pools::in_subnet(tx, parent_id).await?;
+        addresses::reconcile_reserved(tx, parent_id, &blocked_set(&parent, &pools)).await?;
+    }
+    subnets::reset_free_hints(tx, parent_id).await
 }
 
 #[derive(Debug, Serialize)]
@@ -422,6 +438,9 @@ pub async fn delete(mut conn: Conn, id: u32, actor: &Actor) -> Result<Saved> {
         return Err(Error::Conflict(preview.reason));
     }
     subnets::delete_cascade(&mut tx, id).await?;
+    if subnet.parent_id != 0 {
+        refresh_parent(&mut tx, subnet.parent_id).await?;
+    }
     let message = format!(
         "Subnet {} deleted with {} pools, {} address rows and {} configuration relations.",
         subnet.network, preview.pools, preview.address_rows, preview.relations

@@ -21,6 +21,9 @@ pub struct Subnet {
     pub alert_threshold: Option<u8>,
     pub description: String,
     pub rules: Vec<ReservationRule>,
+    /// The child subnets' networks: a parent never hands out their addresses,
+    /// which belong to the most specific subnet.
+    pub children: Vec<IpNet>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +43,12 @@ impl Subnet {
     /// What the subnet keeps from allocation: its reserve choices, gateway,
     /// excluded IPs and custom rules.
     pub fn policy(&self) -> ReservationPolicy {
-        let mut custom: RangeSet = self.rules.iter().filter_map(|r| r.range).collect();
+        let mut custom: RangeSet = self
+            .rules
+            .iter()
+            .filter_map(|r| r.range)
+            .chain(self.children.iter().map(AddressRange::from_network))
+            .collect();
         if let Ok(exclusions) = crate::core::exclusion::parse_exclusions(&self.excluded_ips, &self.network) {
             for range in exclusions.ranges.iter() {
                 custom.insert(range);
@@ -81,6 +89,7 @@ fn from_row(row: SubnetRow) -> Result<Subnet> {
         alert_threshold,
         description,
         rules: Vec::new(),
+        children: Vec::new(),
     })
 }
 
@@ -111,6 +120,12 @@ pub async fn all<Q: Queryable>(db: &mut Q) -> Result<Vec<Subnet>> {
         )
         .await?;
     let mut subnets = rows.into_iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    let links: Vec<(u32, IpNet)> = subnets.iter().filter(|s| s.parent_id != 0).map(|s| (s.parent_id, s.network)).collect();
+    for (parent_id, network) in links {
+        if let Some(parent) = subnets.iter_mut().find(|s| s.id == parent_id) {
+            parent.children.push(network);
+        }
+    }
     for rule in rules {
         let subnet_id = rule.1;
         if let Some(subnet) = subnets.iter_mut().find(|s| s.id == subnet_id) {
@@ -143,6 +158,8 @@ async fn find_with<Q: Queryable>(db: &mut Q, id: u32, lock: &str) -> Result<Subn
         )
         .await?;
     subnet.rules = rules.into_iter().map(rule_from_row).collect::<Result<_>>()?;
+    let children: Vec<String> = db.exec("SELECT cidr FROM mod_ipmanager_subnets WHERE parent_id = ?", (id,)).await?;
+    subnet.children = children.iter().filter_map(|c| c.parse().ok()).collect();
     Ok(subnet)
 }
 
