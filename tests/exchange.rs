@@ -30,11 +30,17 @@ async fn pool(db: &TestDb, value: serde_json::Value) -> u32 {
     pools::save(db.conn().await, &form, &Actor::system()).await.unwrap().id
 }
 
-/// Services 7 and 8 of client 3, as WHMCS would hold them.
+/// Services 7 and 8 of client 3, product 12 and server 2, as WHMCS would
+/// hold them.
 async fn services(db: &TestDb) {
     db.conn()
         .await
-        .query_drop("INSERT INTO tblhosting (id, userid, domain) VALUES (7, 3, 'a.example'), (8, 3, 'b.example')")
+        .query_drop(
+            "INSERT INTO tblhosting (id, userid, domain) VALUES (7, 3, 'a.example'), (8, 3, 'b.example');
+             CREATE TABLE tblproducts (id INT PRIMARY KEY); INSERT INTO tblproducts VALUES (12);
+             CREATE TABLE tblservers (id INT PRIMARY KEY); INSERT INTO tblservers VALUES (2);
+             CREATE TABLE tbladdons (id INT PRIMARY KEY); CREATE TABLE tblproductconfigoptions (id INT PRIMARY KEY)",
+        )
         .await
         .unwrap();
 }
@@ -297,9 +303,9 @@ async fn overlaps_and_repeats_are_skipped_or_stop_the_import_as_the_admin_choose
 #[tokio::test]
 async fn assignments_to_services_this_whmcs_lacks_are_reported_and_imported_as_reserved() {
     let db = TestDb::activated().await;
-    let file = "type,id,subnet_id,cidr,ip,status,service_id,client_id,assignment_type\n\
-                subnet,1,,10.1.0.0/24,,,,,\n\
-                address,,1,,10.1.0.5,assigned,99,3,primary\n";
+    let file = "type,id,subnet_id,name,cidr,ip,status,service_id,client_id,assignment_type\n\
+                subnet,1,,Customers,10.1.0.0/24,,,,,\n\
+                address,,1,,,10.1.0.5,assigned,99,3,primary\n";
     let source = Source::Native(Format::Csv);
     let preview = exchange::preview(db.conn().await, source, file.as_bytes()).await.unwrap();
     assert_eq!(
@@ -392,5 +398,55 @@ async fn a_pasted_address_list_fills_a_subnet_and_repeats_are_skipped() {
         .await
         .unwrap();
     assert_eq!(pooled.iter().filter(|(_, pool)| *pool != 0).count(), 3, "{pooled:?}");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn imported_records_meet_the_forms_rules_and_relations_need_their_whmcs_target() {
+    let db = TestDb::activated().await;
+    services(&db).await;
+    let header = "type,id,subnet_id,configuration_id,name,cidr,start_ip,end_ip,vlan,relation_type,target_id,pool_id\n";
+    let refused = format!(
+        "{header}subnet,1,,,Customers,10.1.0.0/24,,,,,,\n\
+         pool,1,1,,Web,,10.1.0.10,10.1.0.50,5000,,,\n\
+         pool,2,1,,Web 2,,10.1.0.10,10.1.0.50,,,,\n\
+         pool,3,1,,Mail,,10.1.0.40,10.1.0.60,,,,\n"
+    );
+    let source = Source::Native(Format::Csv);
+    let before = snapshot(&db).await;
+    let error = import(&db, source, refused.as_bytes(), OnProblem::Skip).await.unwrap_err();
+    assert_eq!(
+        error.message(),
+        "Nothing was imported. Pool \"Web\" of 10.1.0.0/24, vlan: Enter a VLAN id from 1 to 4094, or leave it empty \
+         (1 more errors are listed in the preview). Fix the file and import it again."
+    );
+    let preview = exchange::preview(db.conn().await, source, refused.as_bytes()).await.unwrap();
+    assert_eq!(
+        preview.problems[1].text,
+        "Pool \"Mail\" of 10.1.0.0/24, range_start: This range overlaps pool \"Web 2\" (10.1.0.10-10.1.0.50); an \
+         address belongs to at most one pool."
+    );
+    assert_eq!(snapshot(&db).await, before);
+
+    let unknown_product = format!(
+        "{header}subnet,1,,,Customers,10.1.0.0/24,,,,,,\n\
+         pool,1,1,,Web,,10.1.0.10,10.1.0.50,120,,,\n\
+         configuration,1,,,VPS,,,,,,,\n\
+         relation,,,1,,,,,,product,12,1\n\
+         relation,,,1,,,,,,product,99,1\n"
+    );
+    let preview = exchange::preview(db.conn().await, source, unknown_product.as_bytes()).await.unwrap();
+    assert_eq!(
+        preview.problems.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+        ["Configuration \"VPS\": product #99 does not exist in this WHMCS; skipping leaves this relation out."]
+    );
+    import(&db, source, unknown_product.as_bytes(), OnProblem::Skip).await.unwrap();
+    let relations: Vec<(String, u32)> = db
+        .conn()
+        .await
+        .query("SELECT relation_type, target_id FROM mod_ipmanager_configuration_relations")
+        .await
+        .unwrap();
+    assert_eq!(relations, [("product".into(), 12)]);
     db.drop().await;
 }

@@ -108,15 +108,21 @@ pub async fn insert_addresses<Q: Queryable>(db: &mut Q, rows: &[NewAddress]) -> 
     Ok(())
 }
 
-/// Starts the cooldown of imported cooling-down addresses: a file does not
-/// carry when a cooldown ends, so it runs for the configured hours from now.
-pub async fn start_cooldowns<Q: Queryable>(db: &mut Q, hours: u32) -> Result<()> {
-    db.exec_drop(
-        "UPDATE mod_ipmanager_ip_addresses SET cooldown_until = NOW() + INTERVAL ? HOUR
-         WHERE status = 'cooldown' AND cooldown_until IS NULL",
-        (hours,),
-    )
-    .await?;
+/// Starts the cooldown of the cooling-down addresses an import wrote into
+/// `subnet_ids`: a file does not carry when a cooldown ends, so it runs for
+/// the configured hours from now.
+pub async fn start_cooldowns<Q: Queryable>(db: &mut Q, subnet_ids: &[u32], hours: u32) -> Result<()> {
+    for batch in subnet_ids.chunks(BATCH) {
+        let list = batch.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        db.exec_drop(
+            format!(
+                "UPDATE mod_ipmanager_ip_addresses SET cooldown_until = NOW() + INTERVAL ? HOUR
+                 WHERE subnet_id IN ({list}) AND status = 'cooldown' AND cooldown_until IS NULL"
+            ),
+            (hours,),
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -249,4 +255,16 @@ pub async fn insert_relation<Q: Queryable>(
     )
     .await?;
     Ok(())
+}
+
+/// Which of `ids` are rows of the WHMCS table `table` (a fixed name, never input).
+pub async fn existing_ids<Q: Queryable>(db: &mut Q, table: &str, ids: &HashSet<u32>) -> Result<Vec<u32>> {
+    let ids: Vec<u32> = ids.iter().copied().collect();
+    let mut found = Vec::new();
+    for batch in ids.chunks(BATCH) {
+        let list = batch.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let rows: Vec<u32> = db.query(format!("SELECT id FROM {table} WHERE id IN ({list})")).await?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
