@@ -450,3 +450,23 @@ async fn imported_records_meet_the_forms_rules_and_relations_need_their_whmcs_ta
     assert_eq!(relations, [("product".into(), 12)]);
     db.drop().await;
 }
+
+#[tokio::test]
+async fn importing_an_export_again_reuses_what_exists_and_lists_a_bounded_number_of_repeats() {
+    let db = TestDb::activated().await;
+    subnet(&db, json!({"name": "Stored", "cidr": "10.5.0.0/22", "store_free_ips": "on"})).await;
+    let (_, json) = export(&db, EVERYTHING(Format::Json)).await;
+    let preview = exchange::preview(db.conn().await, Source::Native(Format::Json), json.as_bytes()).await.unwrap();
+    assert_eq!(
+        preview.existing,
+        ["Subnet Stored (10.5.0.0/22) exists already; what the file holds for it is added to it."]
+    );
+    assert_eq!((preview.errors, preview.skippable), (0, 1024));
+    assert_eq!(preview.problems.len(), 1001);
+    assert_eq!(preview.problems[1000].text, "24 more problems are not listed (0 of them errors).");
+    let before = snapshot(&db).await;
+    let message = import(&db, Source::Native(Format::Json), json.as_bytes(), OnProblem::Skip).await.unwrap();
+    assert!(message.contains("0 subnets, 0 pools, 0 addresses"), "{message}");
+    assert_eq!(snapshot(&db).await, before);
+    db.drop().await;
+}

@@ -23,7 +23,8 @@ use crate::app::subnets::Saved;
 use crate::core::address::Address;
 use crate::core::exchange::{
     self, AddressStatus, Assignment, AssignmentType, ExportAddress, ExportConfiguration, ExportPool, ExportRelation,
-    ExportSubnet, ExportWriter, Format, ImportPlan, Limits, Problem, RelationType, ReservationRule, Source, Vocabulary,
+    ExportSubnet, ExportWriter, Format, ImportPlan, Limits, Problem, ProblemKind, RelationType, ReservationRule,
+    Source, Vocabulary,
 };
 use crate::core::matching;
 use crate::core::range::AddressRange;
@@ -344,6 +345,25 @@ impl From<&Problem> for ProblemRow {
     }
 }
 
+/// The problems a preview lists: as many as the codec lists for a file, then
+/// one line counting the rest (re-importing a stored /16 repeats 65,536
+/// addresses, which no page should list one by one).
+fn listed(problems: &[Problem]) -> Vec<ProblemRow> {
+    let limit = Limits::default().max_problems;
+    let mut rows: Vec<ProblemRow> = problems.iter().take(limit).map(ProblemRow::from).collect();
+    if let Some(rest) = problems.get(limit..).filter(|rest| !rest.is_empty()) {
+        let errors = rest.iter().filter(|problem| problem.is_error()).count();
+        let summary = Problem {
+            kind: if errors > 0 { ProblemKind::Error } else { ProblemKind::Skippable },
+            line: None,
+            path: None,
+            message: format!("{} more problems are not listed ({errors} of them errors).", rest.len()),
+        };
+        rows.push(ProblemRow::from(&summary));
+    }
+    rows
+}
+
 /// What an import would do, shown before anything is written.
 #[derive(Debug, Serialize)]
 pub struct Preview {
@@ -440,7 +460,7 @@ fn describe(source: Source, plan: &ImportPlan, resolution: &Resolution, problems
         },
         existing: resolution.existing.clone(),
         new_subnets,
-        problems: problems.iter().map(ProblemRow::from).collect(),
+        problems: listed(problems),
         errors: problems.iter().filter(|problem| problem.is_error()).count(),
         skippable: problems.iter().filter(|problem| !problem.is_error()).count(),
     }
@@ -689,7 +709,7 @@ pub async fn paste_preview(mut conn: Conn, subnet_id: u32, text: &str) -> Result
         addresses: fresh.iter().map(ToString::to_string).collect(),
         errors: problems.iter().filter(|problem| problem.is_error()).count(),
         skippable: problems.iter().filter(|problem| !problem.is_error()).count(),
-        problems: problems.iter().map(ProblemRow::from).collect(),
+        problems: listed(&problems),
     })
 }
 
