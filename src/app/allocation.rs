@@ -466,7 +466,7 @@ pub struct Released {
     pub now: &'static str,
 }
 
-/// An address row with its holder, if any: (ip, ip_bin, pool, service, client).
+/// An address row with its holder, if any: (ip as WHMCS shows it, ip_bin, pool, service, client).
 type AddressHolder = (String, Vec<u8>, u32, Option<u32>, Option<u32>);
 
 /// How a release treats the operator's cooldown setting.
@@ -505,7 +505,9 @@ pub async fn release_in<Q: Queryable>(tx: &mut Q, address_id: u64, mode: Release
     let subnet = subnets::find_for_update(tx, subnet_id).await?;
     let row: Option<AddressHolder> = tx
         .exec_first(
-            "SELECT a.ip, a.ip_bin, a.pool_id, x.service_id, x.client_id FROM mod_ipmanager_ip_addresses a
+            "SELECT IF(a.prefix_length = IF(a.version = 4, 32, 128), a.ip, CONCAT(a.ip, '/', a.prefix_length)),
+                    a.ip_bin, a.pool_id, x.service_id, x.client_id
+             FROM mod_ipmanager_ip_addresses a
              LEFT JOIN mod_ipmanager_assignments x ON x.ip_address_id = a.id WHERE a.id = ? FOR UPDATE",
             (address_id,),
         )

@@ -207,7 +207,7 @@ pub async fn assign(conn: &mut Conn, service_id: u32, choice: Choice, actor: &Ac
             Choice::From(scope) => allocation::allocate_in(&mut tx, scope, &recipient, actor).await?,
             Choice::Exactly(address) => allocation::assign_specific_in(&mut tx, address, &recipient, actor).await?,
         };
-        service_ips::write_back(&mut tx, &service).await?;
+        service_ips::write_back(&mut tx, &service, &[]).await?;
         tx.commit().await?;
         Ok(Saved { id: service_id, message: format!("{} assigned to service #{service_id}.", allocated.ip) })
     })
@@ -230,7 +230,7 @@ pub async fn unassign(conn: &mut Conn, service_id: u32, address_id: u64, owner: 
             return Err(not_yours());
         }
         let released = allocation::release_in(&mut tx, address_id, ReleaseMode::AsConfigured, actor).await?;
-        service_ips::write_back(&mut tx, &service).await?;
+        service_ips::write_back(&mut tx, &service, std::slice::from_ref(&released.ip)).await?;
         tx.commit().await?;
         Ok(Saved { id: service_id, message: format!("{} unassigned from service #{service_id}.", released.ip) })
     })

@@ -141,25 +141,31 @@ async fn release(conn: &mut Conn, orphan: &Orphan, actor: &Actor) -> Result<()> 
     let entry = |action: &'static str, details: String| LogEntry {
         action,
         details,
-        ip: "",
+        ip: &orphan.ip,
         service_id: orphan.service_id,
         client_id: orphan.client_id,
     };
-    // 1. The server: no integration is enabled in this release.
-    logs::record(conn, actor, LogEntry { ip: &orphan.ip, ..entry("orphan_server", format!("{}: no integration enabled; nothing removed from a server.", orphan.ip)) })
-        .await?;
-    // 2 and 3. Local release and write-back, together.
     allocation::retrying(conn, async |conn| {
         let mut tx = conn.start_transaction(TxOpts::default()).await?;
-        allocation::release_in(&mut tx, orphan.address_id, ReleaseMode::AsConfigured, actor).await?;
-        if let Ok(service) = whmcs::service_for_update(&mut tx, orphan.service_id).await {
-            service_ips::write_back(&mut tx, &service).await?;
+        // The service's row is locked and its status read again, so one that
+        // was reactivated meanwhile keeps its address.
+        let service = whmcs::service_for_update(&mut tx, orphan.service_id).await.ok();
+        if find(&mut tx, &OrphanFilters::default(), Some(orphan.address_id)).await?.is_empty() {
+            return Err(Error::Conflict(format!("{} is no longer orphaned: its service is live again, or it was released.", orphan.ip)));
         }
+        // 1. The server: no integration is enabled in this release.
+        logs::record(&mut tx, actor, entry("orphan_server", format!("{}: no integration enabled; nothing removed from a server.", orphan.ip)))
+            .await?;
+        // 2 and 3. The local release, and the service's fields in WHMCS.
+        let released = allocation::release_in(&mut tx, orphan.address_id, ReleaseMode::AsConfigured, actor).await?;
+        if let Some(service) = service {
+            service_ips::write_back(&mut tx, &service, std::slice::from_ref(&released.ip)).await?;
+        }
+        // 4. NetBox: not connected in this release.
+        logs::record(&mut tx, actor, entry("orphan_netbox", format!("{}: NetBox push is not enabled; nothing sent.", orphan.ip)))
+            .await?;
         tx.commit().await?;
         Ok(())
     })
-    .await?;
-    // 4. NetBox: not connected in this release.
-    logs::record(conn, actor, LogEntry { ip: &orphan.ip, ..entry("orphan_netbox", format!("{}: NetBox push is not enabled; nothing sent.", orphan.ip)) })
-        .await
+    .await
 }

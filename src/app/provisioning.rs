@@ -88,7 +88,7 @@ async fn provision_in<Q: Queryable>(
 ) -> Result<std::result::Result<Provisioned, Abort>> {
     let service = whmcs::service_for_update(tx, service_id).await?;
     if !service_ips::assigned_addresses(tx, service_id).await?.is_empty() {
-        let ips = service_ips::write_back(tx, &service).await?;
+        let ips = service_ips::write_back(tx, &service, &[]).await?;
         let message = format!("Service #{service_id} already holds {}; nothing new was allocated.", ips.addresses.join(", "));
         return Ok(Ok(Provisioned::with_ips("existing", message, ips, custom_fields)));
     }
@@ -165,7 +165,7 @@ async fn provision_in<Q: Queryable>(
             }
         }
     }
-    let ips = service_ips::write_back(tx, &service).await?;
+    let ips = service_ips::write_back(tx, &service, &[]).await?;
     let message = format!("Service #{service_id} ({product}, {server}) received {}.", handed.join(", "));
     logs::record(tx, actor, LogEntry { action: "provisioned", details: message.clone(), service_id, client_id: service.client_id, ..Default::default() })
         .await?;
@@ -276,7 +276,7 @@ async fn release_all(conn: &mut Conn, service_id: u32, mode: allocation::Release
             released.push(ip);
         }
         if let Ok(service) = whmcs::service_for_update(&mut tx, service_id).await {
-            service_ips::write_back(&mut tx, &service).await?;
+            service_ips::write_back(&mut tx, &service, &released).await?;
         }
         let message = format!("Service #{service_id}: released {}.", if released.is_empty() { "nothing".into() } else { released.join(", ") });
         logs::record(&mut tx, actor, LogEntry { action, details: message.clone(), service_id, ..Default::default() }).await?;
@@ -332,7 +332,7 @@ pub async fn changed(conn: &mut Conn, service_id: u32, actor: &Actor) -> Result<
                 released.push(ip.clone());
             }
         }
-        let ips = service_ips::write_back(&mut tx, &service).await?;
+        let ips = service_ips::write_back(&mut tx, &service, &released).await?;
         let message = format!(
             "Service #{service_id} now has {wanted} additional addresses (added {}, released {}).",
             if added.is_empty() { "none".into() } else { added.join(", ") },

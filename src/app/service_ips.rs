@@ -6,8 +6,6 @@
 use mysql_async::prelude::*;
 use serde::Serialize;
 
-use crate::app::allocation::managing_subnet;
-use crate::core::address::Address;
 use crate::store::configurations;
 use crate::store::whmcs::{self, Service};
 use crate::Result;
@@ -47,9 +45,11 @@ pub async fn assigned_addresses<Q: Queryable>(db: &mut Q, service_id: u32) -> Re
         .collect())
 }
 
-/// Rewrites the service's address fields from its assignments. Addresses an
-/// operator typed that lie outside every managed subnet are kept as they are.
-pub async fn write_back<Q: Queryable>(db: &mut Q, service: &Service) -> Result<ServiceIps> {
+/// Brings the service's address fields in line with its assignments: the
+/// `released` addresses leave them, addresses IP Manager assigns that they
+/// lack are added (the primary one as dedicated IP when that field is free),
+/// and every other entry an operator put there stays as it is.
+pub async fn write_back<Q: Queryable>(db: &mut Q, service: &Service, released: &[String]) -> Result<ServiceIps> {
     let assigned = assigned_addresses(db, service.id).await?;
     let addresses: Vec<String> = assigned.iter().map(|(ip, _)| ip.clone()).collect();
     let configuration = match assigned.iter().map(|(_, c)| *c).find(|c| *c != 0) {
@@ -63,48 +63,41 @@ pub async fn write_back<Q: Queryable>(db: &mut Q, service: &Service) -> Result<S
         .filter(|c| c.use_custom_field && custom_fields_allowed && !c.custom_field_name.is_empty())
         .map(|c| c.custom_field_name.clone());
 
-    // Addresses an operator typed outside every managed subnet are theirs.
-    let dedicated_unmanaged = !service.dedicated_ip.is_empty() && !is_managed(db, &service.dedicated_ip).await?;
-    let mut unmanaged = Vec::new();
-    for entry in split_ips(&service.assigned_ips) {
-        if !is_managed(db, &entry).await? && !unmanaged.contains(&entry) && entry != service.dedicated_ip {
-            unmanaged.push(entry);
-        }
-    }
+    let gone = |entry: &String| released.iter().any(|r| r == entry);
+    let old_dedicated = service.dedicated_ip.trim().to_string();
+    let kept_dedicated = if old_dedicated.is_empty() || gone(&old_dedicated) { String::new() } else { old_dedicated };
+    let mut listed: Vec<String> = split_ips(&service.assigned_ips).into_iter().filter(|e| !gone(e)).collect();
+    listed.dedup();
 
-    let (dedicatedip, listed): (String, Vec<String>) = if omit_dedicated {
-        (service.dedicated_ip.clone(), addresses.clone())
-    } else if let Some((first, rest)) = addresses.split_first() {
-        if dedicated_unmanaged {
-            unmanaged.insert(0, service.dedicated_ip.clone());
-        }
-        (first.clone(), rest.to_vec())
-    } else if dedicated_unmanaged {
-        (service.dedicated_ip.clone(), Vec::new())
+    let dedicatedip = if omit_dedicated || !kept_dedicated.is_empty() {
+        kept_dedicated
     } else {
-        (String::new(), Vec::new())
+        addresses.first().cloned().unwrap_or_default()
     };
     let mut custom_field = None;
     let assignedips = match &custom_field_name {
+        // The custom field is IP Manager's own: it holds exactly the assigned addresses.
         Some(name) => {
-            let value = listed.join("\n");
+            let value = addresses.iter().filter(|a| **a != dedicatedip).cloned().collect::<Vec<_>>().join("\n");
             if let Some((field_id, field_name)) = whmcs::product_custom_field(db, service.product_id, name).await? {
                 whmcs::set_custom_field_value(db, field_id, service.id, &value).await?;
                 custom_field = Some((field_name, value));
             }
-            unmanaged.join("\n")
+            listed.retain(|e| !addresses.contains(e));
+            listed.join("\n")
         }
-        None => listed.iter().chain(unmanaged.iter()).cloned().collect::<Vec<_>>().join("\n"),
+        None => {
+            for address in &addresses {
+                if *address != dedicatedip && !listed.contains(address) {
+                    listed.push(address.clone());
+                }
+            }
+            listed.retain(|e| *e != dedicatedip);
+            listed.join("\n")
+        }
     };
     whmcs::write_ips(db, service.id, &dedicatedip, &assignedips).await?;
     Ok(ServiceIps { dedicatedip, assignedips, custom_field, addresses })
-}
-
-async fn is_managed<Q: Queryable>(db: &mut Q, entry: &str) -> Result<bool> {
-    match entry.split('/').next().map(Address::parse) {
-        Some(Ok(address)) => Ok(managing_subnet(db, address).await?.is_some()),
-        _ => Ok(false),
-    }
 }
 
 #[cfg(test)]

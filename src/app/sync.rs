@@ -91,20 +91,23 @@ async fn batch_in<Q: Queryable>(tx: &mut Q, options: SyncOptions, actor: &Actor)
     } else {
         None
     };
+    // A preview writes nothing, so a later batch could not see what an earlier
+    // one would have claimed: it reads every service at once (it is quick).
+    let batch = if options.dry_run { u32::MAX } else { options.batch.max(1) };
     let services: Vec<(u32, u32, String, String)> = tx
         .exec(
             format!(
                 "SELECT id, userid, COALESCE(dedicatedip, ''), COALESCE(assignedips, '') FROM tblhosting
                  WHERE id > ? AND {has_ip}{live} ORDER BY id LIMIT ?"
             ),
-            (options.after, options.batch.max(1)),
+            (options.after, batch),
         )
         .await?;
     let mut report = SyncBatch {
         dry_run: options.dry_run,
         services: services.len() as u32,
         next_after: services.last().map_or(options.after, |s| s.0),
-        done: services.len() < options.batch.max(1) as usize,
+        done: services.len() < batch as usize,
         total,
         ..Default::default()
     };
