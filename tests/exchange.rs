@@ -149,7 +149,7 @@ async fn every_format_round_trips_through_an_empty_installation() {
         assert_eq!(snapshot(&copy).await, empty, "a preview writes nothing");
 
         let message = import(&copy, source, first.as_bytes(), OnProblem::Stop).await.unwrap();
-        assert!(message.contains("3 subnets, 3 pools, 18 addresses and 1 configurations created"), "{message}");
+        assert!(message.contains("3 subnets, 3 pools, 18 addresses and 1 configuration created"), "{message}");
         let (_, second) = export(&copy, EVERYTHING(format)).await;
         assert_eq!(second, first, "{format:?}: export → import → export is the same file");
         copy.drop().await;
@@ -390,7 +390,7 @@ async fn a_pasted_address_list_fills_a_subnet_and_repeats_are_skipped() {
     let stopped = exchange::paste(db.conn().await, id, &more, OnProblem::Stop, &Actor::system()).await.unwrap_err();
     assert!(matches!(stopped, Error::Conflict(_)), "{stopped:?}");
     let saved = exchange::paste(db.conn().await, id, &more, OnProblem::Skip, &Actor::system()).await.unwrap();
-    assert_eq!(saved.message, "1 addresses added to 79.133.56.0/24.");
+    assert_eq!(saved.message, "1 address added to 79.133.56.0/24.");
     let pooled: Vec<(String, u32)> = db
         .conn()
         .await

@@ -399,20 +399,26 @@ pub async fn import(
     refuse_unless_clear(&problems, on_problem)?;
     let created = write(&mut tx, &plan, &resolution, actor).await?;
     let message = format!(
-        "Imported from {}: {} subnets, {} pools, {} addresses and {} configurations created{}.",
+        "Imported from {}: {}, {}, {} and {} created{}.",
         source_label(source),
-        created.subnets,
-        created.pools,
-        created.addresses,
-        created.configurations,
+        counted(created.subnets, "subnet", "subnets"),
+        counted(created.pools, "pool", "pools"),
+        counted(created.addresses, "address", "addresses"),
+        counted(created.configurations, "configuration", "configurations"),
         match problems.len() {
             0 => String::new(),
-            skipped => format!("; {skipped} skipped records listed in the preview were left out"),
+            skipped =>
+                format!("; {} left out", counted(skipped as u64, "skippable record was", "skippable records were")),
         }
     );
     logs::record(&mut tx, actor, LogEntry { action: "import", details: message.clone(), ..Default::default() }).await?;
     tx.commit().await?;
     Ok(Saved { id: 0, message })
+}
+
+/// `1 pool`, `3 pools`.
+fn counted(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 fn refuse_unless_clear(problems: &[Problem], on_problem: OnProblem) -> Result<()> {
@@ -445,16 +451,11 @@ fn describe(source: Source, plan: &ImportPlan, resolution: &Resolution, problems
         .filter(|(_, target)| **target == Target::New)
         .map(|(subnet, _)| format!("{} ({})", subnet.name, subnet.cidr))
         .collect();
-    let pool_kept = |pool: &ExportPool| {
-        let subnet = plan.subnets.iter().position(|s| s.id == pool.subnet_id);
-        subnet.is_some_and(|index| resolution.subnets[index] != Target::Skipped)
-    };
     Preview {
         source: source_label(source),
         create: Counts {
             subnets: new_subnets.len() as u64,
-            pools: plan.pools.iter().zip(&resolution.pools).filter(|(pool, kept)| **kept && pool_kept(pool)).count()
-                as u64,
+            pools: resolution.pools.iter().filter(|kept| **kept).count() as u64,
             addresses: resolution.addresses.iter().filter(|fate| **fate != AddressFate::Skipped).count() as u64,
             configurations: resolution.configurations.iter().filter(|new| **new).count() as u64,
         },
@@ -737,7 +738,7 @@ pub async fn paste(mut conn: Conn, subnet_id: u32, text: &str, on_problem: OnPro
         })
         .collect();
     rows::insert_addresses(&mut tx, &new_rows).await?;
-    let message = format!("{} addresses added to {}.", new_rows.len(), subnet.network);
+    let message = format!("{} added to {}.", counted(new_rows.len() as u64, "address", "addresses"), subnet.network);
     logs::record(
         &mut tx,
         actor,

@@ -72,7 +72,7 @@ final class ExchangeTest extends TestCase
         $html = $this->confirm($html);
 
         $this->assertSame('/admin/addonmodules.php?module=ipmanager&action=subnets', $this->browser->path, (string) $this->flash($html));
-        $this->assertSame('Imported from IP Manager JSON: 3 subnets, 1 pools, 257 addresses and 0 configurations created.', $this->flash($html));
+        $this->assertSame('Imported from IP Manager JSON: 3 subnets, 1 pool, 257 addresses and 0 configurations created.', $this->flash($html));
         $this->assertSame(['79.133.0.0/16', '79.133.56.0/24', '2001:db8::/48'], $this->attributes($html, '//tr[@data-subnet]', 'data-subnet'));
         $this->assertSame($first, $this->export('json'), 'export → import → export gives the same file');
         $this->assertCount(0, $this->keptUploads(), 'the upload is deleted once imported');
@@ -115,7 +115,7 @@ final class ExchangeTest extends TestCase
 
         $skipped = $this->confirm($this->upload($json, 'json'), 'skip');
 
-        $this->assertStringEndsWith('; 1 skipped records listed in the preview were left out.', (string) $this->flash($skipped));
+        $this->assertStringEndsWith('; 1 skippable record was left out.', (string) $this->flash($skipped));
         $this->assertSame(['79.133.0.0/16', '79.133.56.0/24', '2001:db8::/64'], $this->attributes($skipped, '//tr[@data-subnet]', 'data-subnet'));
     }
 
