@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use mysql_async::prelude::*;
-use mysql_async::{Conn, TxOpts};
+use mysql_async::{Conn, IsolationLevel, TxOpts};
 use serde::Serialize;
 
 use crate::app::actor::Actor;
@@ -91,10 +91,18 @@ pub fn format(name: &str) -> Result<Format> {
 /// export order, so exporting what an import of this file created gives the
 /// same file again, byte for byte.
 pub async fn export<W: Write>(mut conn: Conn, options: ExportOptions, out: W) -> Result<(Counts, W)> {
-    let all_subnets = subnets::all(&mut conn).await?;
-    let mut all_pools = pools::all(&mut conn).await?;
-    let subnet_fields = rows::custom_field_values(&mut conn, "subnet").await?;
-    let pool_fields = rows::custom_field_values(&mut conn, "pool").await?;
+    // One snapshot for the whole file: allocations made while a million rows
+    // stream out do not leave an address assigned to a pool the file lacks.
+    let mut snapshot = TxOpts::default();
+    snapshot
+        .with_isolation_level(IsolationLevel::RepeatableRead)
+        .with_consistent_snapshot(true)
+        .with_readonly(Some(true));
+    let mut tx = conn.start_transaction(snapshot).await?;
+    let all_subnets = subnets::all(&mut tx).await?;
+    let mut all_pools = pools::all(&mut tx).await?;
+    let subnet_fields = rows::custom_field_values(&mut tx, "subnet").await?;
+    let pool_fields = rows::custom_field_values(&mut tx, "pool").await?;
     let subnet_ids: HashMap<u32, u32> =
         all_subnets.iter().zip(1..).map(|(subnet, file_id)| (subnet.id, file_id)).collect();
     all_pools.sort_by_key(|pool| (subnet_ids.get(&pool.subnet_id).copied(), pool.range.first()));
@@ -113,7 +121,7 @@ pub async fn export<W: Write>(mut conn: Conn, options: ExportOptions, out: W) ->
     if options.addresses {
         for subnet in &all_subnets {
             let subnet_id = subnet_ids[&subnet.id];
-            rows::each_address(&mut conn, subnet.id, |row| {
+            rows::each_address(&mut tx, subnet.id, |row| {
                 writer.address(&export_address(row, subnet_id, &pool_ids)?).map_err(output_failed)?;
                 counts.addresses += 1;
                 Ok(())
@@ -122,11 +130,12 @@ pub async fn export<W: Write>(mut conn: Conn, options: ExportOptions, out: W) ->
         }
     }
     if options.configurations {
-        for configuration in export_configurations(&mut conn, &subnet_ids, &pool_ids).await? {
+        for configuration in export_configurations(&mut tx, &subnet_ids, &pool_ids).await? {
             writer.configuration(&configuration).map_err(output_failed)?;
             counts.configurations += 1;
         }
     }
+    tx.commit().await?;
     let mut out = writer.finish().map_err(output_failed)?;
     out.flush().map_err(output_failed)?;
     Ok((counts, out))
@@ -203,7 +212,9 @@ fn export_address(row: rows::AddressRow, subnet_id: u32, pool_ids: &HashMap<u32,
     let status = AddressStatus::from_text(&row.status)
         .ok_or_else(|| Error::Internal(format!("address {} has an unknown status {}", row.ip, row.status)))?;
     // Only an assigned address carries its assignment; a releasing row's
-    // assignment is about to end and is not worth recreating elsewhere.
+    // assignment is about to end and is not worth recreating elsewhere. An
+    // assigned row without an assignment (a record broken by hand) goes out
+    // as reserved, so an import does not hand it to a new customer.
     let assignment = match (status, row.assignment) {
         (AddressStatus::Assigned, Some((service_id, client_id, kind))) => Some(Assignment {
             service_id,
@@ -227,13 +238,13 @@ fn export_address(row: rows::AddressRow, subnet_id: u32, pool_ids: &HashMap<u32,
     })
 }
 
-async fn export_configurations(
-    conn: &mut Conn,
+async fn export_configurations<Q: Queryable>(
+    db: &mut Q,
     subnet_ids: &HashMap<u32, u32>,
     pool_ids: &HashMap<u32, u32>,
 ) -> Result<Vec<ExportConfiguration>> {
-    let all = configurations::all(conn).await?;
-    let relations = configurations::relations(conn, None).await?;
+    let all = configurations::all(db).await?;
+    let relations = configurations::relations(db, None).await?;
     Ok(all
         .iter()
         .zip(1..)
