@@ -108,7 +108,7 @@ const EVERYTHING: fn(Format) -> ExportOptions =
     |format| ExportOptions { format, addresses: true, configurations: true };
 
 async fn export(db: &TestDb, options: ExportOptions) -> (Counts, String) {
-    let (counts, bytes) = exchange::export(db.conn().await, options, Vec::new()).await.unwrap();
+    let (counts, bytes) = exchange::export(db.conn().await, options, Vec::new(), &Actor::system()).await.unwrap();
     (counts, String::from_utf8(bytes).unwrap())
 }
 

@@ -90,7 +90,7 @@ pub fn format(name: &str) -> Result<Format> {
 /// Writes the export to `out` while reading it. File ids are numbered in
 /// export order, so exporting what an import of this file created gives the
 /// same file again, byte for byte.
-pub async fn export<W: Write>(mut conn: Conn, options: ExportOptions, out: W) -> Result<(Counts, W)> {
+pub async fn export<W: Write>(mut conn: Conn, options: ExportOptions, out: W, actor: &Actor) -> Result<(Counts, W)> {
     // One snapshot for the whole file: allocations made while a million rows
     // stream out do not leave an address assigned to a pool the file lacks.
     let mut snapshot = TxOpts::default();
@@ -138,6 +138,16 @@ pub async fn export<W: Write>(mut conn: Conn, options: ExportOptions, out: W) ->
     tx.commit().await?;
     let mut out = writer.finish().map_err(output_failed)?;
     out.flush().map_err(output_failed)?;
+    // Who took a copy of every subnet (and perhaps every customer's address) is worth knowing.
+    let details = format!(
+        "Export ({}) of {}, {}, {} and {} downloaded.",
+        options.format.extension().to_uppercase(),
+        counted(counts.subnets, "subnet", "subnets"),
+        counted(counts.pools, "pool", "pools"),
+        counted(counts.addresses, "address", "addresses"),
+        counted(counts.configurations, "configuration", "configurations"),
+    );
+    logs::record(&mut conn, actor, LogEntry { action: "exported", details, ..Default::default() }).await?;
     Ok((counts, out))
 }
 

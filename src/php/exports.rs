@@ -631,7 +631,7 @@ pub fn ipmanager_export_file(acting: &ZendHashTable, request: &ZendHashTable) ->
 #[php_function]
 pub fn ipmanager_export(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
-        actor(acting)?;
+        let actor = actor(acting)?;
         let request = input(request)?;
         let options = exchange::ExportOptions {
             format: exchange::format(&request.text("format"))?,
@@ -639,7 +639,7 @@ pub fn ipmanager_export(acting: &ZendHashTable, request: &ZendHashTable) -> PhpR
             configurations: request.flag("configurations"),
         };
         let out = std::io::BufWriter::with_capacity(64 * 1024, super::output::PhpOutput);
-        with_connection(|conn| async move { exchange::export(conn, options, out).await.map(|(counts, _)| counts) })
+        with_connection(|conn| async move { exchange::export(conn, options, out, &actor).await.map(|(counts, _)| counts) })
     })
 }
 

@@ -54,6 +54,9 @@ final class ExchangeTest extends TestCase
             $this->assertStringContainsString('2001:db8::/48', $body);
             $this->assertStringContainsString('79.133.56.200', $body, 'the stored addresses are included');
         }
+        $logged = $this->harness->pdo()->query("SELECT details FROM mod_ipmanager_logs WHERE action = 'exported' AND actor_id = 1 ORDER BY id")->fetchAll(\PDO::FETCH_COLUMN);
+        $this->assertSame('Export (CSV) of 3 subnets, 1 pool, 257 addresses and 0 configurations downloaded.', $logged[0] ?? null);
+        $this->assertCount(3, $logged, 'every download is logged with the admin who took it');
     }
 
     public function testAnExportImportedIntoAnEmptyInstallationGivesTheSameExport(): void

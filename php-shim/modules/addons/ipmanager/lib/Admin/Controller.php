@@ -216,6 +216,8 @@ final class Controller
         $request = ['format' => (string) ($form['format'] ?? ''), 'date' => date('Y-m-d')];
         try {
             $file = ipmanager_export_file(Runtime::admin(), $request);
+            // Reaches the database once, so a problem there is a message on the page, not a broken file.
+            ipmanager_export_page(Runtime::admin(), []);
         } catch (\Throwable $e) {
             $this->flash($this->describe($e), 'danger');
             return $this->redirect('export', []);
