@@ -432,7 +432,7 @@ pub async fn import(
                 format!("; {} left out", counted(skipped as u64, "skippable record was", "skippable records were")),
         }
     );
-    logs::record(&mut tx, actor, LogEntry { action: "import", details: message.clone(), ..Default::default() }).await?;
+    logs::record(&mut tx, actor, LogEntry { action: "imported", details: message.clone(), ..Default::default() }).await?;
     tx.commit().await?;
     Ok(Saved { id: 0, message })
 }
