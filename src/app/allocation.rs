@@ -212,17 +212,15 @@ pub async fn assign_specific_in<Q: Queryable>(tx: &mut Q, address: Address, reci
     Ok(allocated)
 }
 
-/// Counts the subnet locks that keep `recipient` out of the scope; evaluated
-/// in the same statement as the candidate row, so it costs no round trip.
-const FORBIDDING_LOCKS: &str = "(SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l
-     WHERE l.subnet_id = a.subnet_id AND l.pool_id IN (0, a.pool_id)
-       AND ((l.client_id <> 0 AND l.client_id <> ?) OR (l.service_id <> 0 AND l.service_id <> ?)))";
+/// Whether a dedication (a subnet lock) keeps the recipient out: it names
+/// another client or another service.
+const FOREIGN: &str = "((l.client_id <> 0 AND l.client_id <> {client}) OR (l.service_id <> 0 AND l.service_id <> {service}))";
 
 /// What the first round trip of an allocation learnt.
 enum Probe {
     /// A stored range, with its lowest free row, already locked: (id, ip,
-    /// subnet, pool, number of locks that keep the recipient out), or none.
-    Stored(Option<(u64, String, u32, u32, u64)>),
+    /// subnet, pool), or none.
+    Stored(Option<(u64, String, u32, u32)>),
     /// An on-demand range in this subnet.
     Unstored(u32),
 }
@@ -233,49 +231,64 @@ enum Probe {
 /// allocations take the next ones. The text protocol carries the three
 /// statements at once; it is safe here because every value is an integer.
 async fn probe<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient) -> Result<Probe> {
-    let (column, id, scope_query) = match scope {
+    let foreign = FOREIGN.replace("{client}", &recipient.client_id.to_string()).replace("{service}", &recipient.service_id.to_string());
+    // Dedications are per subnet or pool, so they are checked once for the
+    // scope; a subnet-wide allocation also skips pools dedicated to others.
+    let (column, id, scope_query, other_pools) = match scope {
         Scope::Pool(id) => (
             "pool_id",
             id,
-            format!("SELECT s.id, s.store_free_ips FROM mod_ipmanager_pools p JOIN mod_ipmanager_subnets s ON s.id = p.subnet_id WHERE p.id = {id}"),
+            format!(
+                "SELECT s.id, s.store_free_ips, (SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l
+                    WHERE l.subnet_id = s.id AND l.pool_id IN (0, p.id) AND {foreign})
+                 FROM mod_ipmanager_pools p JOIN mod_ipmanager_subnets s ON s.id = p.subnet_id WHERE p.id = {id}"
+            ),
+            String::new(),
         ),
-        Scope::Subnet(id) => ("subnet_id", id, format!("SELECT id, store_free_ips FROM mod_ipmanager_subnets WHERE id = {id}")),
+        Scope::Subnet(id) => (
+            "subnet_id",
+            id,
+            format!(
+                "SELECT s.id, s.store_free_ips, (SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l
+                    WHERE l.subnet_id = s.id AND l.pool_id = 0 AND {foreign})
+                 FROM mod_ipmanager_subnets s WHERE s.id = {id}"
+            ),
+            format!(
+                " AND a.pool_id NOT IN (SELECT l.pool_id FROM mod_ipmanager_subnet_locks l
+                    WHERE l.subnet_id = {id} AND l.pool_id <> 0 AND {foreign})"
+            ),
+        ),
     };
-    let locks = FORBIDDING_LOCKS
-        .replacen('?', &recipient.client_id.to_string(), 1)
-        .replacen('?', &recipient.service_id.to_string(), 1);
     let mut result = tx
         .query_iter(format!(
             "{scope_query};
              UPDATE mod_ipmanager_ip_addresses SET status = 'free', cooldown_until = NULL
               WHERE {column} = {id} AND status = 'cooldown' AND cooldown_until <= NOW();
-             SELECT a.id, a.ip, a.subnet_id, a.pool_id, {locks}
+             SELECT a.id, a.ip, a.subnet_id, a.pool_id
               FROM mod_ipmanager_ip_addresses a
-              WHERE a.{column} = {id} AND a.status = 'free'
+              WHERE a.{column} = {id} AND a.status = 'free'{other_pools}
               ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
         ))
         .await?;
-    let subnet: Vec<(u32, bool)> = result.collect().await?;
+    let subnet: Vec<(u32, bool, u64)> = result.collect().await?;
     let _expired: Vec<mysql_async::Row> = result.collect().await?;
-    let candidate: Vec<(u64, String, u32, u32, u64)> = result.collect().await?;
+    let candidate: Vec<(u64, String, u32, u32)> = result.collect().await?;
     result.drop_result().await?;
     match subnet.first() {
         None => Err(match scope {
             Scope::Pool(id) => Error::NotFound(format!("Pool #{id} does not exist.")),
             Scope::Subnet(id) => Error::NotFound(format!("Subnet #{id} does not exist.")),
         }),
-        Some((_, true)) => Ok(Probe::Stored(candidate.into_iter().next())),
-        Some((subnet_id, false)) => Ok(Probe::Unstored(*subnet_id)),
+        Some((_, _, forbidden)) if *forbidden > 0 => Err(locked(scope)),
+        Some((_, true, _)) => Ok(Probe::Stored(candidate.into_iter().next())),
+        Some((subnet_id, false, _)) => Ok(Probe::Unstored(*subnet_id)),
     }
 }
 
-async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, candidate: Option<(u64, String, u32, u32, u64)>) -> Result<Allocated> {
-    let Some((address_id, ip, subnet_id, pool_id, forbidden)) = candidate else {
+async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, candidate: Option<(u64, String, u32, u32)>) -> Result<Allocated> {
+    let Some((address_id, ip, subnet_id, pool_id)) = candidate else {
         return Err(exhausted(scope));
     };
-    if forbidden > 0 {
-        return Err(locked(scope));
-    }
     let changed = store::execute(
         tx,
         "UPDATE mod_ipmanager_ip_addresses SET status = 'assigned', cooldown_until = NULL WHERE id = ? AND status = 'free'",
@@ -291,16 +304,19 @@ async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, candidate: Option<(
 async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, recipient: &Recipient) -> Result<Allocated> {
     let subnet = subnets::find_for_update(tx, subnet_id).await?;
     let pools = pools::in_subnet(tx, subnet_id).await?;
-    let forbidden: Option<u64> = tx
-        .exec_first(
-            "SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l WHERE l.subnet_id = ? AND l.pool_id IN (0, ?)
-               AND ((l.client_id <> 0 AND l.client_id <> ?) OR (l.service_id <> 0 AND l.service_id <> ?))",
-            (subnet_id, pool_id_of(scope), recipient.client_id, recipient.service_id),
-        )
-        .await?;
-    if forbidden.unwrap_or(0) > 0 {
-        return Err(locked(scope));
-    }
+    // The probe checked the scope's own dedication; a subnet-wide search also
+    // keeps out of pools dedicated to someone else.
+    let foreign_pools: Vec<u32> = match scope {
+        Scope::Pool(_) => Vec::new(),
+        Scope::Subnet(_) => {
+            tx.exec(
+                "SELECT l.pool_id FROM mod_ipmanager_subnet_locks l WHERE l.subnet_id = ? AND l.pool_id <> 0
+                   AND ((l.client_id <> 0 AND l.client_id <> ?) OR (l.service_id <> 0 AND l.service_id <> ?))",
+                (subnet_id, recipient.client_id, recipient.service_id),
+            )
+            .await?
+        }
+    };
     let (range, prefix_length, hint) = match scope {
         Scope::Pool(id) => {
             let pool = pools.iter().find(|p| p.id == id).ok_or_else(|| exhausted(scope))?;
@@ -314,7 +330,10 @@ async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, r
             (subnet.range(), 0, hint.flatten())
         }
     };
-    let blocked = if prefix_length == 0 { blocked_set(&subnet, &pools) } else { delegation_blocked_set(&subnet, &pools) };
+    let mut blocked = if prefix_length == 0 { blocked_set(&subnet, &pools) } else { delegation_blocked_set(&subnet, &pools) };
+    for pool in pools.iter().filter(|p| foreign_pools.contains(&p.id)) {
+        blocked.insert(pool.range);
+    }
     // A reusable row (free, or a cooldown that ended) may lie below the hint: start there.
     let expired: Option<Option<Vec<u8>>> = tx
         .exec_first(
@@ -371,13 +390,6 @@ async fn take_unstored<Q: Queryable>(tx: &mut Q, scope: Scope, subnet_id: u32, r
     };
     tx.exec_drop(format!("UPDATE {hint_table} SET free_hint_bin = ? WHERE id = ?"), (next_hint, scope_id)).await?;
     Ok(Allocated { address_id, ip, subnet_id, pool_id })
-}
-
-fn pool_id_of(scope: Scope) -> u32 {
-    match scope {
-        Scope::Pool(id) => id,
-        Scope::Subnet(_) => 0,
-    }
 }
 
 /// Streams the subnet's used rows through the planner; returns the lowest

@@ -526,11 +526,15 @@ pub async fn page(mut conn: Conn, id: u32, search: &str, page: u64) -> Result<Su
         params.push(format!("{}%", escape_like(search)).into());
         ("FROM mod_ipmanager_ip_addresses a".to_string(), " AND a.ip LIKE ?")
     } else {
+        // Domains and client names belong to assigned addresses only: look
+        // them up among the assignments rather than joining every row.
         let anywhere = format!("%{}%", escape_like(search));
         params.extend([format!("{}%", escape_like(search)).into(), anywhere.clone().into(), anywhere.clone().into(), anywhere.into()]);
         (
-            format!("FROM mod_ipmanager_ip_addresses a {joins}"),
-            " AND (a.ip LIKE ? OR a.note LIKE ? OR h.domain LIKE ? OR CONCAT(c.firstname, ' ', c.lastname) LIKE ?)",
+            "FROM mod_ipmanager_ip_addresses a".to_string(),
+            " AND (a.ip LIKE ? OR a.note LIKE ? OR a.id IN (SELECT x.ip_address_id FROM mod_ipmanager_assignments x
+                 LEFT JOIN tblhosting h ON h.id = x.service_id LEFT JOIN tblclients c ON c.id = x.client_id
+                 WHERE h.domain LIKE ? OR CONCAT(c.firstname, ' ', c.lastname) LIKE ?))",
         )
     };
     let total: u64 =
