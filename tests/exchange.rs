@@ -332,6 +332,12 @@ async fn netbox_and_phpipam_exports_become_subnets_and_addresses() {
 
     let addresses = fixture("netbox_addresses.csv");
     assert_eq!(exchange::source("auto", &addresses).unwrap(), Source::NetBoxAddresses);
+    let preview = exchange::preview(db.conn().await, Source::NetBoxAddresses, &addresses).await.unwrap();
+    assert_eq!(
+        preview.existing,
+        ["Subnet 10.50.1.0/24 (10.50.1.0/24) exists already; what the file holds for it is added to it."],
+        "an address of a prefix imported before joins its subnet"
+    );
     import(&db, Source::NetBoxAddresses, &addresses, OnProblem::Stop).await.unwrap();
     let phpipam = fixture("phpipam_addresses.csv");
     assert_eq!(exchange::source("auto", &phpipam).unwrap(), Source::PhpIpamAddresses);
@@ -350,6 +356,7 @@ async fn netbox_and_phpipam_exports_become_subnets_and_addresses() {
     assert_eq!(
         rows,
         [
+            "10.50.1.0/24 10.50.1.20 reserved",
             "10.60.0.0/24 10.60.0.10 reserved",
             "10.60.0.0/24 10.60.0.11 reserved",
             "10.70.30.0/24 10.70.30.1 reserved",

@@ -115,10 +115,20 @@ async fn resolve_subnets<Q: Queryable>(
             0 => Some(0),
             file_id => placed.get(&file_id).map(|parent| parent.id),
         };
-        let target = match parent {
-            None => Target::Skipped,
-            Some(parent_id) if parent_id >= STAND_IN_IDS => Target::New,
-            Some(parent_id) => place_subnet(subnet, parent_id, &installed, problems, resolution),
+        // A network is installed once, wherever a file nests it: the installed
+        // subnet is reused, which is how a NetBox address export joins the
+        // subnets its prefix export made.
+        let target = match (parent, installed.iter().find(|s| s.network == subnet.cidr)) {
+            (None, _) => Target::Skipped,
+            (Some(_), Some(same)) => {
+                resolution.existing.push(format!(
+                    "Subnet {} ({}) exists already; what the file holds for it is added to it.",
+                    subnet.name, subnet.cidr
+                ));
+                Target::Existing(same.id)
+            }
+            (Some(parent_id), None) if parent_id >= STAND_IN_IDS => Target::New,
+            (Some(parent_id), None) => place_subnet(subnet, parent_id, &installed, problems),
         };
         let target = match target {
             Target::Existing(id) => {
@@ -148,25 +158,11 @@ async fn resolve_subnets<Q: Queryable>(
 /// AUTO_INCREMENT value an installation reaches.
 const STAND_IN_IDS: u32 = 3_000_000_000;
 
-/// A subnet under an installed parent (or at the top): the same network
-/// installed already is used as it is; one overlapping an installed sibling
-/// is skipped with everything in it.
-fn place_subnet(
-    subnet: &ExportSubnet,
-    parent_id: u32,
-    installed: &[Subnet],
-    problems: &mut Vec<Problem>,
-    resolution: &mut Resolution,
-) -> Target {
+/// A new subnet under an installed parent (or at the top) is skipped, with
+/// everything in it, when it overlaps an installed sibling.
+fn place_subnet(subnet: &ExportSubnet, parent_id: u32, installed: &[Subnet], problems: &mut Vec<Problem>) -> Target {
     let siblings: Vec<(u32, IpNet)> =
         installed.iter().filter(|s| s.parent_id == parent_id).map(|s| (s.id, s.network)).collect();
-    if let Some((id, _)) = siblings.iter().find(|(_, network)| *network == subnet.cidr) {
-        resolution.existing.push(format!(
-            "Subnet {} ({}) exists already; what the file holds for it is added to it.",
-            subnet.name, subnet.cidr
-        ));
-        return Target::Existing(*id);
-    }
     match validate_siblings(&subnet.cidr, &siblings) {
         Ok(()) => Target::New,
         Err(error) => {
