@@ -6,7 +6,7 @@ root_dir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root_dir"
 # shellcheck source=scripts/db-env.sh
 source scripts/db-env.sh
-cargo build --release --quiet
+cargo build --release --features fault-injection --quiet
 so="$root_dir/target/release/libipmanager.so"
 php_ext=(php -d extension="$so")
 
