@@ -41,3 +41,5 @@ echo "== import of 100,000 addresses in one transaction"
 "${php_ext[@]}" tests/bench/import.php
 echo "== synchronize 100,000 services (seeded harness root) through ipmanager_sync_batch"
 "${php_ext[@]}" tests/bench/sync.php
+echo "== PreModuleCreate end to end through the harness (hook, allocation, write-back, server module)"
+"${php_ext[@]}" tests/bench/provision.php

@@ -13,9 +13,9 @@ bench_database('import');
 $file = tempnam(sys_get_temp_dir(), 'ipm-bench-import');
 register_shutdown_function(static fn () => @unlink($file));
 $csv = fopen($file, 'w');
-fwrite($csv, "type,id,subnet_id,cidr,ip,status,note\nsubnet,1,,10.0.0.0/14,,,\n");
+fwrite($csv, "type,id,subnet_id,name,cidr,ip,status,note\nsubnet,1,,Imported block,10.0.0.0/14,,,\n");
 for ($i = 0; $i < ADDRESSES; $i++) {
-    fprintf($csv, "address,,1,,%s,%s,%s\n", long2ip(167772160 + $i), $i % 10 ? 'free' : 'reserved', $i % 10 ? '' : 'kept back');
+    fprintf($csv, "address,,1,,,%s,%s,%s\n", long2ip(167772160 + $i), $i % 10 ? 'free' : 'reserved', $i % 10 ? '' : 'kept back');
 }
 fclose($csv);
 

@@ -2,17 +2,31 @@
 /**
  * PreModuleCreate end to end through the harness: WHMCS's module command for
  * a new service runs the hook (which allocates and writes back), then the
- * sample server module's CreateAccount. Prints p50/p99 over N services.
- * Usage: php -d extension=... provision.php WHMCS_ROOT [N]
+ * sample server module's CreateAccount. Prints p50/p99 over N services, on a
+ * fresh harness root.
+ * Usage: php -d extension=... provision.php [N]
  */
 
-chdir($argv[1]);
-require $argv[1] . '/init.php';
+require __DIR__ . '/lib.php';
+require_once __DIR__ . '/../php/support/Harness.php';
 
+use IpManager\Tests\Harness;
+use IpManager\Tests\Process;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\Ipmanager\Runtime;
 
-$count = (int) ($argv[2] ?? 500);
+$count = (int) ($argv[1] ?? 500);
+$harness = Harness::create('bench_provision');
+register_shutdown_function(static fn () => $harness->destroy());
+[$exit, $out, $err] = Process::run(array_merge(Process::phpArgs(), [
+    Process::repoRoot() . '/tests/harness/bin/seed.php', '--root=' . $harness->root, '--clients=2', '--services=2',
+]));
+if ($exit !== 0) {
+    fwrite(STDERR, "seed.php exited with $exit\n$out$err");
+    exit(1);
+}
+chdir($harness->root);
+require $harness->root . '/init.php';
 if (($problem = Runtime::boot()) !== null) {
     fwrite(STDERR, $problem . "\n");
     exit(1);
@@ -33,12 +47,12 @@ for ($i = 0; $i < $count + 20; $i++) {
         'username' => "bench$i", 'password' => encrypt('x'), 'billingcycle' => 'Monthly']);
 }
 foreach (array_splice($services, 0, 20) as $id) {           // warm-up
-    Harness\Provisioning::moduleAction($id, 'Create');
+    \Harness\Provisioning::moduleAction($id, 'Create');
 }
 $samples = [];
 foreach ($services as $id) {
     $t = hrtime(true);
-    $result = Harness\Provisioning::moduleAction($id, 'Create');
+    $result = \Harness\Provisioning::moduleAction($id, 'Create');
     $samples[] = (hrtime(true) - $t) / 1e6;
     if (($result['result'] ?? '') !== 'success') {
         fwrite(STDERR, "service $id: " . json_encode($result) . "\n");

@@ -83,8 +83,8 @@ function bench_counts(array $totals): string
         number_format($totals['skipped']), number_format($totals['conflicts']));
 }
 
-[$previewSeconds, $preview, $batches] = bench_sync($admin, true);
-[$syncSeconds, $sync] = bench_sync($admin, false);
+[$previewSeconds, $preview] = bench_sync($admin, true);
+[$syncSeconds, $sync, $batches] = bench_sync($admin, false);
 [$againSeconds, $again] = bench_sync($admin, false);
 
 $processed = array_sum(array_slice($sync, 1));
