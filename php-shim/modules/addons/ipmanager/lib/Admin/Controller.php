@@ -222,30 +222,22 @@ final class Controller
             $this->flash($this->describe($e), 'danger');
             return $this->redirect('export', []);
         }
-        while (ob_get_level() > 0) {
-            ob_end_clean();
-        }
-        // Other pages of this admin must not wait for the download to finish.
-        session_write_close();
-        header('Content-Type: ' . $file['content_type']);
-        header('Content-Disposition: attachment; filename="' . $file['file_name'] . '"');
-        header('Cache-Control: no-store');
-        header('X-Content-Type-Options: nosniff');
-        try {
-            ipmanager_export(Runtime::admin(), $request + [
-                'addresses' => (string) ($form['addresses'] ?? ''),
-                'configurations' => (string) ($form['configurations'] ?? ''),
-            ]);
-        } catch (\Throwable $e) {
-            // The headers are gone; the browser keeps a cut-off file, so say why where admins look.
-            logActivity('IP Manager export stopped, the downloaded file is incomplete: ' . $this->describe($e));
-        }
-        exit;
+        return $this->stream($file['file_name'], $file['content_type'], static fn () => ipmanager_export(Runtime::admin(), $request + [
+            'addresses' => (string) ($form['addresses'] ?? ''),
+            'configurations' => (string) ($form['configurations'] ?? ''),
+        ]));
     }
 
     /** The log entries the filters show, as a CSV download. */
     private function logsDownload(array $form): string
     {
+        try {
+            // Checks the filters and reaches the database before any header is sent.
+            ipmanager_log_list(Runtime::admin(), $form);
+        } catch (\Throwable $e) {
+            $this->flash($this->describe($e), 'danger');
+            return $this->redirect('logs', []);
+        }
         return $this->stream('ipmanager_logs_' . date('Y-m-d') . '.csv', 'text/csv; charset=utf-8',
             static fn () => ipmanager_log_csv(Runtime::admin(), $form));
     }
