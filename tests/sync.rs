@@ -108,6 +108,25 @@ async fn each_case_of_the_guide_is_counted_and_applied() {
 }
 
 #[tokio::test]
+async fn a_subnet_dedicated_to_another_client_is_not_synced_into() {
+    let (db, stored) = setup().await;
+    db.conn()
+        .await
+        .exec_drop("INSERT INTO mod_ipmanager_subnet_locks (subnet_id, pool_id, client_id) VALUES (?, 0, 9)", (stored,))
+        .await
+        .unwrap();
+    let batches = all_batches(&db, true, false, 100).await;
+    let dedicated: Vec<&str> = batches
+        .iter()
+        .flat_map(|b| b.rows.iter())
+        .filter(|r| r.reason == "dedicated to another client or service")
+        .map(|r| r.ip.as_str())
+        .collect();
+    assert_eq!(dedicated, ["192.0.2.20"], "service 2's free stored address stays out of the dedicated subnet");
+    db.drop().await;
+}
+
+#[tokio::test]
 async fn a_full_sync_includes_services_that_are_not_live() {
     let (db, _) = setup().await;
     let batches = all_batches(&db, false, false, 100).await;

@@ -125,6 +125,9 @@ async fn batch_in<Q: Queryable>(tx: &mut Q, options: SyncOptions, actor: &Actor)
     let all_subnets = subnets::all(tx).await?;
     let all_pools = pools::all(tx).await?;
     let index = SubnetIndex::new(all_subnets.iter().map(|s| (s.id, s.network)));
+    // Dedications: (subnet, pool or 0, client or 0, service or 0).
+    let locks: Vec<(u32, u32, u32, u32)> =
+        tx.query("SELECT subnet_id, pool_id, client_id, service_id FROM mod_ipmanager_subnet_locks").await?;
     let mut blocked: HashMap<u32, RangeSet> = HashMap::new();
     let addresses: Vec<Option<Address>> = entries.iter().map(|e| Address::parse(&e.text).ok()).collect();
     let rows = existing_rows(tx, &addresses).await?;
@@ -158,6 +161,20 @@ async fn batch_in<Q: Queryable>(tx: &mut Q, options: SyncOptions, actor: &Actor)
                     }
                 },
             },
+        };
+        // A subnet or pool dedicated to someone else is not given to this service.
+        let known = match known {
+            Known::Available(_) | Known::Missing { .. } => {
+                let subnet_id = index.containing(address).unwrap_or(0);
+                let pool_id = all_pools.iter().find(|p| p.subnet_id == subnet_id && p.range.contains(address)).map_or(0, |p| p.id);
+                let foreign = locks.iter().any(|&(s, p, client, service)| {
+                    s == subnet_id
+                        && (p == 0 || p == pool_id)
+                        && ((client != 0 && client != entry.client_id) || (service != 0 && service != entry.service_id))
+                });
+                if foreign { Known::Unavailable("dedicated to another client or service") } else { known }
+            }
+            other => other,
         };
         match decide(known) {
             Outcome::Correct => report.correct += 1,

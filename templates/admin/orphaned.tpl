@@ -31,6 +31,8 @@
                     <form method="post" action="{$modulelink}&amp;action=orphan_release" style="display:inline" onsubmit="return confirm('{$_lang.release_confirm|escape:'javascript'}');">
                         <input type="hidden" name="token" value="{$csrfToken|escape}">
                         <input type="hidden" name="address_id" value="{$orphan.address_id|escape}">
+                        <input type="hidden" name="status" value="{$query.status|default:''|escape}">
+                        <input type="hidden" name="product_id" value="{$query.product_id|default:''|escape}">
                         <button class="btn btn-xs btn-warning">{$_lang.release|escape}</button>
                     </form>
                 </td>

@@ -61,7 +61,7 @@ final class Controller
         'sync' => ['tab' => 'sync', 'view' => 'ipmanager_sync_overview'],
         'sync_batch' => ['tab' => 'sync', 'json' => 'ipmanager_sync_batch'],
         'orphaned' => ['tab' => 'orphaned', 'view' => 'ipmanager_orphan_list'],
-        'orphan_release' => ['tab' => 'orphaned', 'save' => 'ipmanager_orphan_release', 'then' => 'orphaned'],
+        'orphan_release' => ['tab' => 'orphaned', 'save' => 'ipmanager_orphan_release', 'then' => 'orphaned', 'keep' => ['status', 'product_id']],
         'logs' => ['tab' => 'logs', 'view' => 'ipmanager_log_list'],
         'logs_download' => ['tab' => 'logs', 'handler' => 'logsDownload'],
         'settings' => ['tab' => 'settings', 'view' => 'ipmanager_settings_page', 'save' => 'ipmanager_settings_save', 'then' => 'settings'],
@@ -145,7 +145,7 @@ final class Controller
         $id = isset($route['then_id']) ? ($form[$route['then_id']] ?? '') : ($saved['id'] ?? '');
         $this->flash($saved['message'] ?? $this->lang('saved'), 'success');
         $param = self::RECORD_PAGES[$route['then']] ?? null;
-        return $this->redirect($route['then'], $param !== null ? [$param => $id] : []);
+        return $this->redirect($route['then'], ($param !== null ? [$param => $id] : []) + $this->kept($route, $form));
     }
 
     /**
@@ -357,7 +357,19 @@ final class Controller
         if (isset($form['service_id'])) {
             return $this->redirect($route['tab'], ['service_id' => $form['service_id']]);
         }
-        return $this->redirect($route['tab'], []);
+        return $this->redirect($route['tab'], $this->kept($route, $form));
+    }
+
+    /** The list filters a route's form carries back to its page (`keep`). */
+    private function kept(array $route, array $form): array
+    {
+        $kept = [];
+        foreach ($route['keep'] ?? [] as $field) {
+            if (isset($form[$field]) && $form[$field] !== '') {
+                $kept[$field] = (string) $form[$field];
+            }
+        }
+        return $kept;
     }
 
     private function redirect(string $action, array $params): string
