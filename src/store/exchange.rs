@@ -166,12 +166,11 @@ pub async fn insert_assignments<Q: Queryable>(
                 assigned_by.into(),
             ]);
         }
-        let placeholders = vec!["(?, ?, ?, ?, 'import', ?)"; batch.len()].join(", ");
-        db.exec_drop(
-            format!(
-                "INSERT INTO mod_ipmanager_assignments (ip_address_id, service_id, client_id, type, source, assigned_by)
-                 VALUES {placeholders}"
-            ),
+        super::insert_many(
+            db,
+            "mod_ipmanager_assignments (ip_address_id, service_id, client_id, type, source, assigned_by)",
+            "(?, ?, ?, ?, 'import', ?)",
+            batch.len(),
             values,
         )
         .await?;

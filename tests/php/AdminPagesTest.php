@@ -11,6 +11,8 @@ use PHPUnit\Framework\TestCase;
  */
 final class AdminPagesTest extends TestCase
 {
+    use \IpManager\Tests\ReadsHtml;
+
     private const ADMIN = ['admin_id' => 1];
 
     private Harness $harness;
@@ -320,25 +322,6 @@ final class AdminPagesTest extends TestCase
         return $html;
     }
 
-    private function nodes(string $html, string $query): array
-    {
-        $document = new \DOMDocument();
-        libxml_use_internal_errors(true);
-        $document->loadHTML('<?xml encoding="utf-8"?>' . $html);
-        libxml_clear_errors();
-        return iterator_to_array((new \DOMXPath($document))->query($query));
-    }
-
-    private function texts(string $html, string $query): array
-    {
-        return array_map(static fn (\DOMNode $n): string => trim(preg_replace('/\s+/u', ' ', $n->textContent)), $this->nodes($html, $query));
-    }
-
-    private function attributes(string $html, string $query, string $attribute): array
-    {
-        return array_map(static fn (\DOMElement $n): string => $n->getAttribute($attribute), $this->nodes($html, $query));
-    }
-
     private function value(string $html, string $name): string
     {
         $values = $this->attributes($html, "//input[@name=\"$name\"]", 'value');
@@ -353,11 +336,6 @@ final class AdminPagesTest extends TestCase
             $counts[$panel->getAttribute('data-count')] = $this->texts($html, '//*[@data-count="' . $panel->getAttribute('data-count') . '"]//*[contains(@class,"ipmanager-count")]')[0];
         }
         return $counts;
-    }
-
-    private function flash(string $html): ?string
-    {
-        return $this->texts($html, '//*[contains(@class,"ipmanager-flash")]')[0] ?? null;
     }
 
     private function fieldErrors(string $html, string $field): array

@@ -11,6 +11,8 @@ use PHPUnit\Framework\TestCase;
  */
 final class ExchangeTest extends TestCase
 {
+    use \IpManager\Tests\ReadsHtml;
+
     private const ADMIN = ['admin_id' => 1];
     private const MODULE = '/admin/addonmodules.php?module=ipmanager&action=';
 
@@ -222,29 +224,5 @@ final class ExchangeTest extends TestCase
     private function rows(string $table): int
     {
         return (int) $this->harness->pdo()->query("SELECT COUNT(*) FROM $table")->fetchColumn();
-    }
-
-    private function flash(string $html): ?string
-    {
-        return $this->texts($html, '//*[contains(@class,"ipmanager-flash")]')[0] ?? null;
-    }
-
-    private function nodes(string $html, string $query): array
-    {
-        $document = new \DOMDocument();
-        libxml_use_internal_errors(true);
-        $document->loadHTML('<?xml encoding="utf-8"?>' . $html);
-        libxml_clear_errors();
-        return iterator_to_array((new \DOMXPath($document))->query($query));
-    }
-
-    private function texts(string $html, string $query): array
-    {
-        return array_map(static fn (\DOMNode $node): string => trim(preg_replace('/\s+/', ' ', $node->textContent)), $this->nodes($html, $query));
-    }
-
-    private function attributes(string $html, string $query, string $name): array
-    {
-        return array_map(static fn (\DOMElement $node): string => $node->getAttribute($name), $this->nodes($html, $query));
     }
 }

@@ -21,6 +21,8 @@ use PHPUnit\Framework\TestCase;
  */
 final class SyncAndOrphansTest extends TestCase
 {
+    use \IpManager\Tests\ReadsHtml;
+
     private const ADMIN = ['admin_id' => 1];
     private const ROUTE = '/admin/addonmodules.php?module=ipmanager&action=';
 
@@ -655,30 +657,6 @@ final class SyncAndOrphansTest extends TestCase
             $rows[] = $cells;
         }
         return $rows;
-    }
-
-    private function flash(string $html): ?string
-    {
-        return $this->texts($html, '//*[contains(@class,"ipmanager-flash")]')[0] ?? null;
-    }
-
-    private function nodes(string $html, string $query): array
-    {
-        $document = new \DOMDocument();
-        libxml_use_internal_errors(true);
-        $document->loadHTML('<?xml encoding="utf-8"?>' . $html);
-        libxml_clear_errors();
-        return iterator_to_array((new \DOMXPath($document))->query($query));
-    }
-
-    private function texts(string $html, string $query): array
-    {
-        return array_map(static fn (\DOMNode $n): string => trim(preg_replace('/\s+/u', ' ', $n->textContent)), $this->nodes($html, $query));
-    }
-
-    private function attributes(string $html, string $query, string $attribute): array
-    {
-        return array_map(static fn (\DOMElement $n): string => $n->getAttribute($attribute), $this->nodes($html, $query));
     }
 
     // --- reading the database -------------------------------------------------------------

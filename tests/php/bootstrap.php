@@ -11,6 +11,7 @@ require_once __DIR__ . '/support/Process.php';
 require_once __DIR__ . '/support/Database.php';
 require_once __DIR__ . '/support/Harness.php';
 require_once __DIR__ . '/support/Browser.php';
+require_once __DIR__ . '/support/ReadsHtml.php';
 
 if (!getenv('IPMANAGER_SO') || !is_file(getenv('IPMANAGER_SO'))) {
     fwrite(STDERR, "IPMANAGER_SO must name the built extension (make test sets it).\n");
