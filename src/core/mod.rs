@@ -7,6 +7,7 @@ pub mod error;
 pub mod exchange;
 pub mod exclusion;
 pub mod matching;
+pub mod message;
 pub mod network;
 pub mod range;
 pub mod rdns;
