@@ -2,6 +2,8 @@
 //! validation. No I/O here.
 
 pub mod address;
+pub mod alerts;
+pub mod cleaner;
 pub mod allocation;
 pub mod error;
 pub mod exchange;
@@ -11,6 +13,7 @@ pub mod message;
 pub mod network;
 pub mod range;
 pub mod rdns;
+pub mod report;
 pub mod reservation;
 pub mod sync;
 
