@@ -7,6 +7,7 @@
 pub mod app;
 pub mod core;
 pub mod error;
+pub mod mail;
 pub mod store;
 
 #[cfg(feature = "php")]
