@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{input, respond};
 use crate::app::actor::Actor;
-use crate::app::{allocation, assignments, configurations, dashboard, exchange, extra_ips, logs, module, orphans, pools, provisioning, settings_page, subnets, sync};
+use crate::app::{allocation, assignments, configurations, dashboard, exchange, extra_ips, logs, module, orphans, pools, provisioning, settings_page, subnets, sync, tasks};
 use crate::runtime::with_connection;
 use crate::store::connection::{ConnectionSettings, WhmcsDatabaseConfig};
 use crate::{runtime, Error};
@@ -494,20 +494,71 @@ pub fn ipmanager_log_csv(acting: &ZendHashTable, query: &ZendHashTable) -> PhpRe
 
 // --- Settings --------------------------------------------------------------------------
 
+/// The Settings page; `root_dir` is WHMCS's root (ROOTDIR), for the cron command.
 #[php_function]
-pub fn ipmanager_settings_page(acting: &ZendHashTable, _request: &ZendHashTable) -> PhpResult<Zval> {
+pub fn ipmanager_settings_page(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         actor(acting)?;
-        with_connection(settings_page::page)
+        let root_dir = input(request)?.text("root_dir");
+        with_connection(|conn| async move { settings_page::page(conn, &root_dir).await })
     })
 }
 
+/// Saves the operational settings; a typed SMTP password is encrypted with WHMCS's key first.
 #[php_function]
 pub fn ipmanager_settings_save(acting: &ZendHashTable, form: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         let actor = actor(acting)?;
         let form = input(form)?;
-        with_connection(|conn| async move { settings_page::save(conn, &form, &actor).await })
+        let typed = form.raw_text("smtp_password");
+        let new_password = if typed.is_empty() { None } else { Some(super::whmcs::encrypt_password(&typed)?) };
+        with_connection(|conn| async move { settings_page::save(conn, &form, new_password, &actor).await })
+    })
+}
+
+/// Sends a test email through the saved settings.
+#[php_function]
+pub fn ipmanager_settings_test_email(acting: &ZendHashTable, _form: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let (route, message) = with_connection(settings_page::test_message)?;
+        let sent = route.and_then(|route| super::whmcs::deliver(&route, &message)).map_err(|problem| Error::Conflict(format!("The test email was not sent: {problem}")))?;
+        Ok(subnets::Saved { id: 0, message: format!("Test email sent to {sent}.") })
+    })
+}
+
+// --- Scheduled tasks -------------------------------------------------------------------
+
+/// Runs one task: `task` (alerts, cleaner, logs), `trigger` (cron, daily,
+/// admin), `dry_run`, `force`. The email it composes is sent between its two
+/// database steps, never while the extension holds its connection.
+#[php_function]
+pub fn ipmanager_task_run(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        let actor = actor(acting)?;
+        let request = tasks::RunRequest::from_input(&input(request)?)?;
+        let begun = with_connection(|mut conn| {
+            let actor = actor.clone();
+            async move { tasks::begin(&mut conn, request, &actor).await }
+        })?;
+        let run = match begun {
+            tasks::Begun::Skipped(outcome) => return Ok(outcome),
+            tasks::Begun::Started(run) => run,
+        };
+        let delivery = run.mail().map(|(route, message)| super::whmcs::deliver(route, message));
+        with_connection(|mut conn| async move { tasks::finish(&mut conn, run, delivery, &actor).await })
+    })
+}
+
+/// The kept report of task run `run_id`, written to PHP's output; returns its file name.
+#[php_function]
+pub fn ipmanager_task_report(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
+    respond(|| {
+        actor(acting)?;
+        let run_id = input(request)?.required_id("run_id", "task run")?;
+        let (name, report) = with_connection(|mut conn| async move { crate::store::tasks::report(&mut conn, u64::from(run_id)).await })?
+            .ok_or_else(|| Error::NotFound("That run kept no report (reports of the last 30 runs are kept).".into()))?;
+        Ok(json!({"file_name": name, "content": report}))
     })
 }
 
@@ -783,6 +834,9 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_log_csv))
         .function(wrap_function!(ipmanager_settings_page))
         .function(wrap_function!(ipmanager_settings_save))
+        .function(wrap_function!(ipmanager_settings_test_email))
+        .function(wrap_function!(ipmanager_task_run))
+        .function(wrap_function!(ipmanager_task_report))
         .function(wrap_function!(ipmanager_extra_ips_option))
         .function(wrap_function!(ipmanager_export_page))
         .function(wrap_function!(ipmanager_export_file))

@@ -5,6 +5,7 @@ mod convert;
 mod exception;
 mod exports;
 mod output;
+mod whmcs;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

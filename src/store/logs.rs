@@ -15,6 +15,25 @@ pub struct LogEntry<'a> {
     pub client_id: u32,
 }
 
+/// Deletes entries older than `days` days, `batch` rows per statement so no
+/// statement holds locks for long; at most `max_batches` statements per call.
+pub async fn prune<Q: Queryable>(db: &mut Q, days: u32, batch: u32, max_batches: u32) -> Result<u64> {
+    let mut deleted = 0;
+    for _ in 0..max_batches {
+        let affected = crate::store::execute(
+            db,
+            "DELETE FROM mod_ipmanager_logs WHERE created_at < NOW() - INTERVAL ? DAY ORDER BY id LIMIT ?",
+            (days, batch),
+        )
+        .await?;
+        deleted += affected;
+        if affected < u64::from(batch) {
+            break;
+        }
+    }
+    Ok(deleted)
+}
+
 pub async fn record<Q: Queryable>(db: &mut Q, actor: &Actor, entry: LogEntry<'_>) -> Result<()> {
     db.exec_drop(
         "INSERT INTO mod_ipmanager_logs (actor_type, actor_id, action, details, ip, service_id, client_id, request_ip)

@@ -9,6 +9,8 @@ pub mod pools;
 pub mod schema;
 pub mod settings;
 pub mod subnets;
+pub mod tasks;
+pub mod usage_alerts;
 pub mod whmcs;
 
 use mysql_async::prelude::{Queryable, StatementLike};

@@ -36,6 +36,7 @@ pub const TABLES: &[&str] = &[
     "mod_ipmanager_acl",
     "mod_ipmanager_settings",
     "mod_ipmanager_task_runs",
+    "mod_ipmanager_task_history",
     "mod_ipmanager_schema_migrations",
 ];
 
@@ -254,6 +255,25 @@ pub const MIGRATIONS: &[Migration] = &[
                 last_run_date DATE NULL,
                 outcome VARCHAR(16) NOT NULL DEFAULT '',
                 message TEXT NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+        ],
+    },
+    Migration {
+        version: 3,
+        description: "history of scheduled task runs with their reports",
+        statements: &[
+            "CREATE TABLE IF NOT EXISTS mod_ipmanager_task_history (
+                id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                task VARCHAR(32) NOT NULL,
+                trigger_source VARCHAR(32) NOT NULL,
+                dry_run TINYINT(1) NOT NULL DEFAULT 0,
+                started_at DATETIME NOT NULL,
+                finished_at DATETIME NOT NULL,
+                outcome VARCHAR(16) NOT NULL,
+                message TEXT NOT NULL,
+                report_name VARCHAR(128) NOT NULL DEFAULT '',
+                report MEDIUMTEXT NULL,
+                KEY idx_task (task, id)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
         ],
     },

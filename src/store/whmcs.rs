@@ -104,6 +104,19 @@ pub async fn addon_setting<Q: Queryable>(db: &mut Q, setting: &str) -> Result<Op
         .await?)
 }
 
+/// The email of the first active full administrator (lowest id), who
+/// receives the module's alerts and reports.
+pub async fn first_full_admin_email<Q: Queryable>(db: &mut Q) -> Result<Option<String>> {
+    Ok(db
+        .query_first("SELECT email FROM tbladmins WHERE roleid = 1 AND disabled = 0 AND email <> '' ORDER BY id LIMIT 1")
+        .await?)
+}
+
+/// A value of WHMCS's General Settings (`tblconfiguration`).
+pub async fn configuration_value<Q: Queryable>(db: &mut Q, setting: &str) -> Result<Option<String>> {
+    Ok(db.exec_first("SELECT value FROM tblconfiguration WHERE setting = ?", (setting,)).await?)
+}
+
 /// Names for log messages: the product's and the server's.
 pub async fn product_and_server_names<Q: Queryable>(db: &mut Q, product_id: u32, server_id: u32) -> Result<(String, String)> {
     let product: Option<String> = db.exec_first("SELECT name FROM tblproducts WHERE id = ?", (product_id,)).await?;

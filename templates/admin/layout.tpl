@@ -8,7 +8,7 @@
         {/foreach}
     </ul>
     {if $flash}
-        <div class="alert alert-{$flash.level|escape} ipmanager-flash" role="alert">{$flash.message|escape}</div>
+        <div class="alert alert-{$flash.level|escape} ipmanager-flash" role="alert" style="white-space:pre-line">{$flash.message|escape}</div>
     {/if}
     {if $error}
         <div class="alert alert-danger ipmanager-form-error" role="alert">{$error|escape}</div>

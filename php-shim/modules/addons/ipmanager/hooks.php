@@ -55,6 +55,22 @@ $ipmanagerServiceEvent = static function (string $event, string $hookPoint) {
         });
     };
 };
+/**
+ * WHMCS's daily automation run: the same tasks as cron/usage_alerts.php, so
+ * no extra crontab line is needed. A task the script already did today is
+ * skipped, and the other way round.
+ */
+add_hook('DailyCronJob', 1, static function () {
+    Runtime::guardHook('DailyCronJob', static function () {
+        foreach (['alerts', 'cleaner', 'logs'] as $task) {
+            $outcome = ipmanager_task_run(['system' => 'cron'], ['task' => $task, 'trigger' => 'daily']);
+            if ($outcome['status'] === 'failed') {
+                logActivity('IP Manager (DailyCronJob): ' . implode(' ', $outcome['lines']));
+            }
+        }
+    });
+});
+
 add_hook('AfterModuleCreate', 1, $ipmanagerServiceEvent('created', 'AfterModuleCreate'));
 add_hook('AfterModuleTerminate', 1, $ipmanagerServiceEvent('terminated', 'AfterModuleTerminate'));
 add_hook('ServiceDelete', 1, $ipmanagerServiceEvent('deleted', 'ServiceDelete'));

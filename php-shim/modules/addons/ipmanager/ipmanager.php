@@ -35,7 +35,7 @@ function ipmanager_config()
                 'Type' => 'text',
                 'Size' => '5',
                 'Default' => '80',
-                'Description' => 'Email the first administrator when a subnet or pool is fuller than this.',
+                'Description' => 'Email the first administrator (and the extra recipients on Settings) when a subnet or pool reaches this usage. Empty or 0 turns alerts off.',
             ],
             'ip_cleaner_enabled' => [
                 'FriendlyName' => 'IP Cleaner Enabled',

@@ -65,6 +65,9 @@ final class Controller
         'logs' => ['tab' => 'logs', 'view' => 'ipmanager_log_list'],
         'logs_download' => ['tab' => 'logs', 'handler' => 'logsDownload'],
         'settings' => ['tab' => 'settings', 'view' => 'ipmanager_settings_page', 'save' => 'ipmanager_settings_save', 'then' => 'settings'],
+        'settings_test_email' => ['tab' => 'settings', 'save' => 'ipmanager_settings_test_email', 'then' => 'settings'],
+        'task_run' => ['tab' => 'settings', 'handler' => 'runTask'],
+        'task_report' => ['tab' => 'settings', 'handler' => 'taskReport'],
         'extra_ips_option' => ['tab' => 'settings', 'save' => 'ipmanager_extra_ips_option', 'then' => 'settings'],
     ];
 
@@ -105,7 +108,7 @@ final class Controller
             return $this->render('problem', $route['tab'], ['message' => $this->lang('post_only')]);
         }
         try {
-            $data = ($route['view'])(Runtime::admin(), $query);
+            $data = ($route['view'])(Runtime::admin(), $this->viewRequest($query));
         } catch (\Throwable $e) {
             return $this->render('problem', $route['tab'], ['message' => $this->describe($e)]);
         }
@@ -129,7 +132,7 @@ final class Controller
             }
             // Show the form again with what was typed and each error at its field.
             try {
-                $data = ($route['view'])(Runtime::admin(), $query + $form);
+                $data = ($route['view'])(Runtime::admin(), $this->viewRequest($query + $form));
             } catch (\Throwable $inner) {
                 return $this->render('problem', $route['tab'], ['message' => $this->describe($inner)]);
             }
@@ -146,6 +149,39 @@ final class Controller
         $this->flash($saved['message'] ?? $this->lang('saved'), 'success');
         $param = self::RECORD_PAGES[$route['then']] ?? null;
         return $this->redirect($route['then'], ($param !== null ? [$param => $id] : []) + $this->kept($route, $form));
+    }
+
+    /** A page's request, with WHMCS's root directory for the pages that show paths (the cron command). */
+    private function viewRequest(array $values): array
+    {
+        return $values + ['root_dir' => defined('ROOTDIR') ? ROOTDIR : ''];
+    }
+
+    /** Settings > Run now: one task at once, whatever ran today; its outcome becomes the flash. */
+    private function runTask(array $form): string
+    {
+        try {
+            $outcome = ipmanager_task_run(Runtime::admin(), ['task' => (string) ($form['task'] ?? ''), 'trigger' => 'admin']);
+            $levels = ['done' => 'success', 'skipped' => 'info', 'failed' => 'danger'];
+            $this->flash(implode("\n", $outcome['lines']), $levels[$outcome['status']] ?? 'info');
+        } catch (\Throwable $e) {
+            $this->flash($this->describe($e), 'danger');
+        }
+        return $this->redirect('settings', []);
+    }
+
+    /** The CSV report a task run kept (the IP Cleaner's), as a download. */
+    private function taskReport(array $form): string
+    {
+        try {
+            $report = ipmanager_task_report(Runtime::admin(), ['run_id' => (string) ($form['run_id'] ?? '')]);
+        } catch (\Throwable $e) {
+            $this->flash($this->describe($e), 'danger');
+            return $this->redirect('settings', []);
+        }
+        return $this->stream($report['file_name'], 'text/csv; charset=utf-8', static function () use ($report) {
+            echo $report['content'];
+        });
     }
 
     /**
