@@ -238,8 +238,12 @@ final class ScheduledTasksTest extends TestCase
         $this->assertSame(['admin@example.test', 'noc@example.test'], $message['rcpt_tos']);
         $this->assertSame('[IP Manager] IP Cleaner: 1 address no longer in WHMCS', $message['subject']);
         $this->assertSame('ipm', $message['auth_login']);
-        $this->assertStringContainsString('on service #201 (VPS, client #1): reported', $message['body']);
-        $this->assertSame(['ipmanager_ip_cleaner_' . date('Y-m-d') . '.csv'], $message['attachments']);
+        $this->assertStringContainsString('on service #201 (VPS, client #1 Carla Client): reported', $message['text']);
+        $this->assertSame('ipmanager_ip_cleaner_' . date('Y-m-d') . '.csv', $message['attachments'][0]['filename']);
+        $this->assertSame('text/csv', $message['attachments'][0]['content_type']);
+        $csv = hex2bin($message['attachments'][0]['content_hex']);
+        $this->assertStringStartsWith("IP address,Subnet,Service ID,", $csv);
+        $this->assertStringContainsString(',201,Active,1,', $csv);
         $eml = file_get_contents($this->sinkDir . '/0001.eml');
         $this->assertStringContainsString('From: IP Manager <ipm@example.test>', $eml);
         $this->assertSame([], $this->adminEmails(), 'nothing went through WHMCS mail');
@@ -303,7 +307,7 @@ final class ScheduledTasksTest extends TestCase
             'smtp_port' => '99999', 'smtp_security' => 'starttls', 'smtp_username' => '', 'smtp_password' => '',
             'smtp_from' => 'not an address', 'alert_recipients' => 'x@', 'log_retention_days' => '30',
         ]);
-        $this->assertCount(5, $this->nodes($form, '//*[contains(@class,"has-error")]'));
+        $this->assertCount(4, $this->nodes($form, '//*[contains(@class,"has-error")]'), 'host, port, sender, recipients');
         $this->assertSame(['smtp://mail'], $this->attributes($form, '//input[@name="smtp_host"]', 'value'));
         $this->assertSame([], $this->column("SELECT value FROM mod_ipmanager_settings WHERE name = 'mail_transport'"), 'nothing saved');
     }
