@@ -245,7 +245,7 @@ final class ScheduledTasksTest extends TestCase
         $this->assertStringStartsWith("IP address,Subnet,Service ID,", $csv);
         $this->assertStringContainsString(',201,Active,1,', $csv);
         $eml = file_get_contents($this->sinkDir . '/0001.eml');
-        $this->assertStringContainsString('From: IP Manager <ipm@example.test>', $eml);
+        $this->assertStringContainsString('From: "IP Manager" <ipm@example.test>', $eml);
         $this->assertSame([], $this->adminEmails(), 'nothing went through WHMCS mail');
     }
 
