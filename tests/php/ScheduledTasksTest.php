@@ -310,6 +310,11 @@ final class ScheduledTasksTest extends TestCase
         $this->assertCount(4, $this->nodes($form, '//*[contains(@class,"has-error")]'), 'host, port, sender, recipients');
         $this->assertSame(['smtp://mail'], $this->attributes($form, '//input[@name="smtp_host"]', 'value'));
         $this->assertSame([], $this->column("SELECT value FROM mod_ipmanager_settings WHERE name = 'mail_transport'"), 'nothing saved');
+
+        $tested = $browser->post('/admin/addonmodules.php?module=ipmanager&action=settings_test_email', ['token' => Browser::token($form)]);
+        $this->assertSame(["Test email sent to WHMCS's administrators who receive system emails (SendAdminEmail)."],
+            $this->texts($tested, '//*[contains(@class,"ipmanager-flash")]'));
+        $this->assertSame('[IP Manager] Test email', $this->adminEmails()[1]['customsubject']);
     }
 
     // --- helpers -------------------------------------------------------------------
