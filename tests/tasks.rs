@@ -45,10 +45,7 @@ async fn whmcs_tables(db: &TestDb) {
 async fn addon_setting(db: &TestDb, name: &str, value: &str) {
     db.conn()
         .await
-        .exec_drop(
-            "DELETE FROM tbladdonmodules WHERE module = 'ipmanager' AND setting = ?",
-            (name,),
-        )
+        .exec_drop("DELETE FROM tbladdonmodules WHERE module = 'ipmanager' AND setting = ?", (name,))
         .await
         .unwrap();
     db.conn()
@@ -59,7 +56,9 @@ async fn addon_setting(db: &TestDb, name: &str, value: &str) {
 }
 
 async fn subnet(db: &TestDb, cidr: &str) -> u32 {
-    let form = SubnetForm::from_input(&Input::new(json!({"name": "Edge", "cidr": cidr, "store_free_ips": "on"})).unwrap()).unwrap();
+    let form =
+        SubnetForm::from_input(&Input::new(json!({"name": "Edge", "cidr": cidr, "store_free_ips": "on"})).unwrap())
+            .unwrap();
     subnets::save(db.conn().await, &form, &Actor::system()).await.unwrap().id
 }
 
@@ -83,7 +82,11 @@ fn request(task: Task) -> RunRequest {
 }
 
 /// Runs a task the way the boundary does; `deliver` stands in for the mail edge.
-async fn run(db: &TestDb, request: RunRequest, deliver: impl Fn(&ipmanager::core::message::Message) -> Result<String, String>) -> (Outcome, Option<ipmanager::core::message::Message>) {
+async fn run(
+    db: &TestDb,
+    request: RunRequest,
+    deliver: impl Fn(&ipmanager::core::message::Message) -> Result<String, String>,
+) -> (Outcome, Option<ipmanager::core::message::Message>) {
     let actor = Actor { kind: ipmanager::app::actor::ActorKind::Cron, id: 0, ip: String::new() };
     let mut conn = db.conn().await;
     match tasks::begin(&mut conn, request, &actor).await.unwrap() {
@@ -108,9 +111,15 @@ async fn a_task_runs_once_at_a_time_and_once_a_day() {
     let db = TestDb::activated().await;
     let mut conn = db.conn().await;
     assert_eq!(acquire(&mut conn, "alerts", "first", false).await.unwrap(), Lease::Taken);
-    assert!(matches!(acquire(&mut conn, "alerts", "second", true).await.unwrap(), Lease::Running { .. }), "force never breaks a live lease");
+    assert!(
+        matches!(acquire(&mut conn, "alerts", "second", true).await.unwrap(), Lease::Running { .. }),
+        "force never breaks a live lease"
+    );
     release(&mut conn, "alerts", "second", "done", "", true).await.unwrap();
-    assert!(matches!(acquire(&mut conn, "alerts", "third", false).await.unwrap(), Lease::Running { .. }), "only the holder releases");
+    assert!(
+        matches!(acquire(&mut conn, "alerts", "third", false).await.unwrap(), Lease::Running { .. }),
+        "only the holder releases"
+    );
     release(&mut conn, "alerts", "first", "done", "", true).await.unwrap();
     assert!(matches!(acquire(&mut conn, "alerts", "third", false).await.unwrap(), Lease::DoneToday { .. }));
     assert_eq!(acquire(&mut conn, "alerts", "forced", true).await.unwrap(), Lease::Taken);
@@ -163,7 +172,14 @@ async fn an_alert_goes_out_once_per_crossing_and_rearms_below_the_threshold() {
     assert!(outcome.lines.iter().any(|l| l.starts_with("Re-armed")), "{:?}", outcome.lines);
 
     // Crossing again alerts again; a failed delivery is retried by the next run.
-    db.conn().await.exec_drop("INSERT INTO mod_ipmanager_settings (name, value) VALUES ('alert_recipients', 'noc@example.test')", ()).await.unwrap();
+    db.conn()
+        .await
+        .exec_drop(
+            "INSERT INTO mod_ipmanager_settings (name, value) VALUES ('alert_recipients', 'noc@example.test')",
+            (),
+        )
+        .await
+        .unwrap();
     assign(&db, 3, edge).await;
     let (outcome, mail) = run(&db, request(Task::Alerts), |_| Err("SMTP server said no.".into())).await;
     assert_eq!(mail.unwrap().to, ["owner@example.test", "noc@example.test"]);
@@ -171,14 +187,22 @@ async fn an_alert_goes_out_once_per_crossing_and_rearms_below_the_threshold() {
     assert!(outcome.lines.iter().any(|l| l == "Alert not sent: SMTP server said no. The next run tries again."));
     let (outcome, mail) = run(&db, request(Task::Alerts), delivered).await;
     assert!(mail.is_some(), "retried: {:?}", outcome.lines);
-    let alerted: Vec<(String, bool)> =
-        db.conn().await.query("SELECT scope, alerted = 1 FROM mod_ipmanager_usage_alerts ORDER BY scope").await.unwrap();
+    let alerted: Vec<(String, bool)> = db
+        .conn()
+        .await
+        .query("SELECT scope, alerted = 1 FROM mod_ipmanager_usage_alerts ORDER BY scope")
+        .await
+        .unwrap();
     assert_eq!(alerted, [("subnet".to_string(), true)]);
 
     // A subnet's own threshold overrides the module's.
     db.conn().await.query_drop("UPDATE mod_ipmanager_subnets SET alert_threshold = 90").await.unwrap();
     let (outcome, _) = run(&db, request(Task::Alerts), delivered).await;
-    assert!(outcome.lines.iter().any(|l| l.starts_with("Re-armed")), "37.5% is below the subnet's 90%: {:?}", outcome.lines);
+    assert!(
+        outcome.lines.iter().any(|l| l.starts_with("Re-armed")),
+        "37.5% is below the subnet's 90%: {:?}",
+        outcome.lines
+    );
     db.drop().await;
 }
 
@@ -194,7 +218,8 @@ async fn the_scheduled_run_is_skipped_once_done_today_and_dry_runs_change_nothin
     assert_eq!(outcome.status, "dry run");
     assert!(mail.is_none());
     assert!(outcome.lines.iter().any(|l| l.starts_with("Would alert: Subnet Edge")), "{:?}", outcome.lines);
-    let rows: u64 = db.conn().await.query_first("SELECT COUNT(*) FROM mod_ipmanager_usage_alerts").await.unwrap().unwrap();
+    let rows: u64 =
+        db.conn().await.query_first("SELECT COUNT(*) FROM mod_ipmanager_usage_alerts").await.unwrap().unwrap();
     assert_eq!(rows, 0, "a dry run records nothing");
 
     let daily = RunRequest { task: Task::Alerts, trigger: Trigger::DailyCron, dry_run: false, force: false };
@@ -215,7 +240,11 @@ async fn the_scheduled_run_is_skipped_once_done_today_and_dry_runs_change_nothin
         .unwrap();
     assert_eq!(
         history,
-        [("cron script".into(), "dry run".into(), true), ("daily cron".into(), "done".into(), false), ("cron script".into(), "done".into(), false)]
+        [
+            ("cron script".into(), "dry run".into(), true),
+            ("daily cron".into(), "done".into(), false),
+            ("cron script".into(), "done".into(), false)
+        ]
     );
     db.drop().await;
 }
@@ -229,18 +258,22 @@ async fn the_cleaner_reports_or_frees_addresses_whmcs_no_longer_lists() {
     let stale = assign(&db, 2, edge).await;
     let in_custom_field = assign(&db, 3, edge).await;
     // An admin typed another address over service 2's, and moved service 3's into a custom field.
-    db.conn().await.query_drop("UPDATE tblhosting SET dedicatedip = '198.51.100.7', assignedips = '' WHERE id IN (2, 3)").await.unwrap();
     db.conn()
         .await
-        .exec_drop(
-            "INSERT INTO tblcustomfields (id, type, relid, fieldname) VALUES (9, 'product', 1, 'ips')",
-            (),
-        )
+        .query_drop("UPDATE tblhosting SET dedicatedip = '198.51.100.7', assignedips = '' WHERE id IN (2, 3)")
         .await
         .unwrap();
     db.conn()
         .await
-        .exec_drop("INSERT INTO tblcustomfieldsvalues (fieldid, relid, value) VALUES (9, 3, ?)", (format!("{in_custom_field}\n"),))
+        .exec_drop("INSERT INTO tblcustomfields (id, type, relid, fieldname) VALUES (9, 'product', 1, 'ips')", ())
+        .await
+        .unwrap();
+    db.conn()
+        .await
+        .exec_drop(
+            "INSERT INTO tblcustomfieldsvalues (fieldid, relid, value) VALUES (9, 3, ?)",
+            (format!("{in_custom_field}\n"),),
+        )
         .await
         .unwrap();
 
@@ -253,20 +286,33 @@ async fn the_cleaner_reports_or_frees_addresses_whmcs_no_longer_lists() {
     let mail = mail.expect("a report");
     assert_eq!(mail.subject, "[IP Manager] IP Cleaner: 1 address no longer in WHMCS");
     let csv = String::from_utf8(mail.attachments[0].content.clone()).unwrap();
-    assert!(csv.lines().nth(1).unwrap().starts_with(&format!("{stale},192.0.2.0/28,2,Active,1,Ann Client,VPS,198.51.100.7,,reported")), "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(&format!("{stale},192.0.2.0/28,2,Active,1,Ann Client,VPS,198.51.100.7,,reported")),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 2, "{kept} and {in_custom_field} are still listed");
     assert_eq!(outcome.status, "done");
-    let assigned: u64 = db.conn().await.query_first("SELECT COUNT(*) FROM mod_ipmanager_assignments").await.unwrap().unwrap();
+    let assigned: u64 =
+        db.conn().await.query_first("SELECT COUNT(*) FROM mod_ipmanager_assignments").await.unwrap().unwrap();
     assert_eq!(assigned, 3, "Notify only changes nothing");
 
     addon_setting(&db, "ip_cleaner_behavior", "mark_free").await;
     let (outcome, mail) = run(&db, request(Task::Cleaner), delivered).await;
     assert_eq!(mail.unwrap().subject, "[IP Manager] IP Cleaner: 1 address no longer in WHMCS, freed");
     assert!(outcome.lines.iter().any(|l| l.ends_with(": unassigned, free")), "{:?}", outcome.lines);
-    let holders: Vec<u32> = db.conn().await.query("SELECT service_id FROM mod_ipmanager_assignments ORDER BY service_id").await.unwrap();
+    let holders: Vec<u32> =
+        db.conn().await.query("SELECT service_id FROM mod_ipmanager_assignments ORDER BY service_id").await.unwrap();
     assert_eq!(holders, [1, 3]);
-    let status: String =
-        db.conn().await.exec_first("SELECT status FROM mod_ipmanager_ip_addresses WHERE ip = ?", (&stale,)).await.unwrap().unwrap();
+    let status: String = db
+        .conn()
+        .await
+        .exec_first("SELECT status FROM mod_ipmanager_ip_addresses WHERE ip = ?", (&stale,))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status, "free");
     let report: Option<(String, String)> = db
         .conn()
@@ -295,12 +341,17 @@ async fn log_retention_deletes_only_older_entries() {
         .unwrap();
     let (outcome, _) = run(&db, request(Task::Logs), delivered).await;
     assert!(outcome.lines[0].starts_with("Log retention is off"));
-    db.conn().await.query_drop("INSERT INTO mod_ipmanager_settings (name, value) VALUES ('log_retention_days', '30')").await.unwrap();
+    db.conn()
+        .await
+        .query_drop("INSERT INTO mod_ipmanager_settings (name, value) VALUES ('log_retention_days', '30')")
+        .await
+        .unwrap();
     let (outcome, _) = run(&db, RunRequest { dry_run: true, ..request(Task::Logs) }, delivered).await;
     assert_eq!(outcome.lines[0], "Would delete 2 log entries older than 30 days.");
     let (outcome, _) = run(&db, request(Task::Logs), delivered).await;
     assert_eq!(outcome.lines[0], "Deleted 2 log entries older than 30 days.");
-    let left: Vec<String> = db.conn().await.query("SELECT action FROM mod_ipmanager_logs WHERE action IN ('old', 'recent')").await.unwrap();
+    let left: Vec<String> =
+        db.conn().await.query("SELECT action FROM mod_ipmanager_logs WHERE action IN ('old', 'recent')").await.unwrap();
     assert_eq!(left, ["recent"]);
     db.drop().await;
 }

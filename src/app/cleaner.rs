@@ -57,26 +57,28 @@ async fn stale<Q: Queryable>(db: &mut Q, only: Option<u64>) -> Result<Vec<Stale>
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(address_id, ip, subnet, service_id, client_id, status, client, product, dedicated, assigned, custom)| {
-            if is_listed(&ip, &[&dedicated, &assigned, &custom]) {
-                return None;
-            }
-            Some(Stale {
-                address_id,
-                finding: Finding {
-                    ip,
-                    subnet,
-                    service_id,
-                    service_status: status,
-                    client_id,
-                    client,
-                    product,
-                    whmcs_dedicated_ip: dedicated,
-                    whmcs_assigned_ips: assigned,
-                    action: String::new(),
-                },
-            })
-        })
+        .filter_map(
+            |(address_id, ip, subnet, service_id, client_id, status, client, product, dedicated, assigned, custom)| {
+                if is_listed(&ip, &[&dedicated, &assigned, &custom]) {
+                    return None;
+                }
+                Some(Stale {
+                    address_id,
+                    finding: Finding {
+                        ip,
+                        subnet,
+                        service_id,
+                        service_status: status,
+                        client_id,
+                        client,
+                        product,
+                        whmcs_dedicated_ip: dedicated,
+                        whmcs_assigned_ips: assigned,
+                        action: String::new(),
+                    },
+                })
+            },
+        )
         .collect())
 }
 
@@ -111,7 +113,10 @@ pub async fn run(conn: &mut Conn, dry_run: bool, actor: &Actor) -> Result<Cleani
         findings.len()
     )];
     for f in &findings {
-        lines.push(format!("{} on service #{} ({}, client #{}): {}", f.ip, f.service_id, f.product, f.client_id, f.action));
+        lines.push(format!(
+            "{} on service #{} ({}, client #{}): {}",
+            f.ip, f.service_id, f.product, f.client_id, f.action
+        ));
     }
     if behavior == Behavior::MarkFree && !dry_run && !findings.is_empty() {
         lines.push(format!("{freed} unassigned, {failed} failed."));
@@ -122,7 +127,10 @@ pub async fn run(conn: &mut Conn, dry_run: bool, actor: &Actor) -> Result<Cleani
             actor,
             LogEntry {
                 action: "cleaner_reported",
-                details: format!("IP Cleaner reported {} assignments that WHMCS no longer lists (Notify only).", findings.len()),
+                details: format!(
+                    "IP Cleaner reported {} assignments that WHMCS no longer lists (Notify only).",
+                    findings.len()
+                ),
                 ..Default::default()
             },
         )

@@ -46,7 +46,8 @@ pub async fn route<Q: Queryable>(db: &mut Q) -> Result<std::result::Result<Route
 
 /// The first active full administrator, then the extra recipients, each once.
 pub async fn recipients<Q: Queryable>(db: &mut Q) -> Result<Vec<String>> {
-    let mut to: Vec<String> = whmcs::first_full_admin_email(db).await?.into_iter().map(|e| e.trim().to_string()).collect();
+    let mut to: Vec<String> =
+        whmcs::first_full_admin_email(db).await?.into_iter().map(|e| e.trim().to_string()).collect();
     let extra = settings::get(db, settings::ALERT_RECIPIENTS).await?.unwrap_or_default();
     // Stored lists were checked when saved; an entry that no longer parses is skipped, not fatal.
     for address in parse_recipients(&extra).unwrap_or_default() {
@@ -59,7 +60,10 @@ pub async fn recipients<Q: Queryable>(db: &mut Q) -> Result<Vec<String>> {
 
 /// The company name for the emails' wording.
 pub async fn system_name<Q: Queryable>(db: &mut Q) -> Result<String> {
-    Ok(whmcs::configuration_value(db, "CompanyName").await?.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "WHMCS".into()))
+    Ok(whmcs::configuration_value(db, "CompanyName")
+        .await?
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "WHMCS".into()))
 }
 
 /// Sends through SMTP with settings whose password is in clear.

@@ -45,7 +45,8 @@ pub struct OperationalSettings {
 /// the SMTP password that will be in force (the new one, or the stored one).
 pub fn validate(input: &Input, password: &str) -> std::result::Result<OperationalSettings, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut fail = |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
+    let mut fail =
+        |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
     let form = OperationalSettings {
         terminate_policy: input.text("terminate_policy"),
         cooldown_hours: input.text("cooldown_hours"),
@@ -66,10 +67,14 @@ pub fn validate(input: &Input, password: &str) -> std::result::Result<Operationa
         fail("cooldown_hours", "Enter a number of hours from 0 to 8760.");
     }
     let key = &form.extra_ips_option;
-    let valid_key =
-        !key.is_empty() && key.len() <= 64 && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let valid_key = !key.is_empty()
+        && key.len() <= 64
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !valid_key {
-        fail("extra_ips_option", "Use lowercase letters, digits and underscores (at most 64), like ipmanager_extra_ips.");
+        fail(
+            "extra_ips_option",
+            "Use lowercase letters, digits and underscores (at most 64), like ipmanager_extra_ips.",
+        );
     }
     if !MAIL_TRANSPORTS.contains(&form.mail_transport.as_str()) {
         fail("mail_transport", "Choose WHMCS mail or SMTP.");
@@ -85,7 +90,11 @@ pub fn validate(input: &Input, password: &str) -> std::result::Result<Operationa
             errors.extend(smtp);
         }
     }
-    if errors.is_empty() { Ok(form) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(form)
+    } else {
+        Err(errors)
+    }
 }
 
 fn smtp_form<'a>(form: &'a OperationalSettings, password: &'a str) -> SmtpForm<'a> {
@@ -155,7 +164,9 @@ pub async fn page(mut conn: Conn, root_dir: &str) -> Result<SettingsPage> {
         alert_recipients,
         log_retention_days,
     };
-    let addon = async |conn: &mut Conn, name: &str| -> Result<String> { Ok(whmcs::addon_setting(conn, name).await?.unwrap_or_default()) };
+    let addon = async |conn: &mut Conn, name: &str| -> Result<String> {
+        Ok(whmcs::addon_setting(conn, name).await?.unwrap_or_default())
+    };
     let threshold = addon(&mut conn, "usage_alert_threshold").await?;
     let module = ModuleConfiguration {
         usage_alert_threshold: match parse_threshold(&threshold) {
@@ -169,7 +180,9 @@ pub async fn page(mut conn: Conn, root_dir: &str) -> Result<SettingsPage> {
     let recipients = notifications::recipients(&mut conn).await?;
     let delivery = match notifications::route(&mut conn).await? {
         Ok(Route::Whmcs) => notifications::describe(&Route::Whmcs),
-        Ok(route) if recipients.is_empty() => format!("{}, but there is no recipient: add one below.", notifications::describe(&route)),
+        Ok(route) if recipients.is_empty() => {
+            format!("{}, but there is no recipient: add one below.", notifications::describe(&route))
+        }
         Ok(route) => format!("{} to {}", notifications::describe(&route), recipients.join(", ")),
         Err(problem) => problem,
     };
@@ -232,7 +245,8 @@ pub async fn save(mut conn: Conn, input: &Input, new_password: Option<String>, a
         if valid.mail_transport == "smtp" { format!("SMTP {}", valid.smtp_host) } else { "WHMCS mail".into() },
         if valid.log_retention_days == "0" { "forever".to_string() } else { format!("{} days", valid.log_retention_days) },
     );
-    logs::record(&mut tx, actor, LogEntry { action: "settings_saved", details: message.clone(), ..Default::default() }).await?;
+    logs::record(&mut tx, actor, LogEntry { action: "settings_saved", details: message.clone(), ..Default::default() })
+        .await?;
     tx.commit().await?;
     Ok(Saved { id: 0, message })
 }
@@ -242,7 +256,9 @@ pub async fn test_message(mut conn: Conn) -> Result<(std::result::Result<Route, 
     let to = notifications::recipients(&mut conn).await?;
     let system = notifications::system_name(&mut conn).await?;
     let route = notifications::route(&mut conn).await?;
-    let text = format!("This is a test email from IP Manager on {system}. Usage alerts and IP Cleaner reports are sent the same way.");
+    let text = format!(
+        "This is a test email from IP Manager on {system}. Usage alerts and IP Cleaner reports are sent the same way."
+    );
     let message = Message {
         to,
         subject: "[IP Manager] Test email".into(),
@@ -264,11 +280,22 @@ mod tests {
             "mail_transport": "whmcs", "log_retention_days": "0", "alert_recipients": "a@example.test\nb@example.test"}))
         .unwrap();
         assert_eq!(validate(&ok, "").unwrap().terminate_policy, "keep");
-        let bad = Input::new(json!({"terminate_policy": "burn", "cooldown_hours": "-1", "extra_ips_option": "Extra IPs",
+        let bad =
+            Input::new(json!({"terminate_policy": "burn", "cooldown_hours": "-1", "extra_ips_option": "Extra IPs",
             "mail_transport": "pigeon", "log_retention_days": "x", "alert_recipients": "nobody"}))
-        .unwrap();
+            .unwrap();
         let fields: Vec<String> = validate(&bad, "").unwrap_err().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["terminate_policy", "cooldown_hours", "extra_ips_option", "mail_transport", "log_retention_days", "alert_recipients"]);
+        assert_eq!(
+            fields,
+            [
+                "terminate_policy",
+                "cooldown_hours",
+                "extra_ips_option",
+                "mail_transport",
+                "log_retention_days",
+                "alert_recipients"
+            ]
+        );
     }
 
     #[test]
@@ -287,7 +314,13 @@ mod tests {
 
     #[test]
     fn the_cron_command_runs_from_the_whmcs_root() {
-        assert_eq!(cron_command("/var/www/whmcs/"), "0 9 * * * cd /var/www/whmcs && php -q modules/addons/ipmanager/cron/usage_alerts.php");
-        assert_eq!(cron_command("/srv/my whmcs"), "0 9 * * * cd '/srv/my whmcs' && php -q modules/addons/ipmanager/cron/usage_alerts.php");
+        assert_eq!(
+            cron_command("/var/www/whmcs/"),
+            "0 9 * * * cd /var/www/whmcs && php -q modules/addons/ipmanager/cron/usage_alerts.php"
+        );
+        assert_eq!(
+            cron_command("/srv/my whmcs"),
+            "0 9 * * * cd '/srv/my whmcs' && php -q modules/addons/ipmanager/cron/usage_alerts.php"
+        );
     }
 }

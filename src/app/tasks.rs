@@ -96,7 +96,12 @@ impl RunRequest {
             "admin" => Trigger::Admin,
             other => return Err(Error::invalid(format!("Unknown trigger \"{other}\": use cron, daily or admin."))),
         };
-        Ok(RunRequest { task: Task::parse(&input.text("task"))?, trigger, dry_run: input.flag("dry_run"), force: input.flag("force") })
+        Ok(RunRequest {
+            task: Task::parse(&input.text("task"))?,
+            trigger,
+            dry_run: input.flag("dry_run"),
+            force: input.flag("force"),
+        })
     }
 }
 
@@ -144,7 +149,7 @@ pub struct Outcome {
 
 pub enum Begun {
     Skipped(Outcome),
-    Started(Run),
+    Started(Box<Run>),
 }
 
 fn skipped(task: Task, message: String) -> Begun {
@@ -192,7 +197,7 @@ pub async fn begin(conn: &mut Conn, request: RunRequest, actor: &Actor) -> Resul
     if let Err(e) = work(conn, &mut run, actor).await {
         run.failure = Some(e.to_string());
     }
-    Ok(Begun::Started(run))
+    Ok(Begun::Started(Box::new(run)))
 }
 
 async fn work(conn: &mut Conn, run: &mut Run, actor: &Actor) -> Result<()> {
@@ -202,7 +207,11 @@ async fn work(conn: &mut Conn, run: &mut Run, actor: &Actor) -> Result<()> {
             let check = usage_alerts::check(conn, dry_run).await?;
             run.lines.extend(check.lines);
             if !check.crossings.is_empty() && !dry_run {
-                let message = alert_message(notifications::recipients(conn).await?, &check.crossings, &notifications::system_name(conn).await?);
+                let message = alert_message(
+                    notifications::recipients(conn).await?,
+                    &check.crossings,
+                    &notifications::system_name(conn).await?,
+                );
                 run.mail = Some(compose(conn, message).await?);
                 run.alerts_to_mark = check.to_mark;
             }
@@ -217,22 +226,22 @@ async fn work(conn: &mut Conn, run: &mut Run, actor: &Actor) -> Result<()> {
                 if !dry_run {
                     let to = notifications::recipients(conn).await?;
                     let system = notifications::system_name(conn).await?;
-                    run.mail = Some(compose(conn, report_message(to, &cleaning.findings, cleaning.behavior, &system, &file_name)).await?);
+                    run.mail = Some(
+                        compose(conn, report_message(to, &cleaning.findings, cleaning.behavior, &system, &file_name))
+                            .await?,
+                    );
                 }
             }
         }
         Task::Logs => {
-            let days: u32 = settings::get(conn, settings::LOG_RETENTION_DAYS).await?.and_then(|d| d.trim().parse().ok()).unwrap_or(0);
+            let days: u32 = settings::get(conn, settings::LOG_RETENTION_DAYS)
+                .await?
+                .and_then(|d| d.trim().parse().ok())
+                .unwrap_or(0);
             run.lines.push(if days == 0 {
                 "Log retention is off: the log is kept forever (Settings > Keep log entries).".into()
             } else if dry_run {
-                let old: u64 = mysql_async::prelude::Queryable::exec_first(
-                    conn,
-                    "SELECT COUNT(*) FROM mod_ipmanager_logs WHERE created_at < NOW() - INTERVAL ? DAY",
-                    (days,),
-                )
-                .await?
-                .unwrap_or(0);
+                let old = logs::count_older_than(conn, days).await?;
                 format!("Would delete {old} log entries older than {days} days.")
             } else {
                 let deleted = logs::prune(conn, days, 10_000, 100).await?;
@@ -255,18 +264,21 @@ async fn cleaner_enabled(conn: &mut Conn) -> Result<bool> {
 }
 
 fn lease_owner() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("pid {} #{nanos:09}", std::process::id())
 }
 
 /// Records the outcome (and `delivery`, the result of sending `run.mail()`),
 /// marks alerts as sent when they were, and gives the lease back.
-pub async fn finish(conn: &mut Conn, run: Run, delivery: Option<Delivery>, actor: &Actor) -> Result<Outcome> {
-    let Run { request, owner, started_at, mut lines, failure, mail, alerts_to_mark, report } = run;
+pub async fn finish(conn: &mut Conn, run: Box<Run>, delivery: Option<Delivery>, actor: &Actor) -> Result<Outcome> {
+    let Run { request, owner, started_at, mut lines, failure, mail, alerts_to_mark, report } = *run;
     let task = request.task;
     let delivery = match mail {
         Some(Mail::Undeliverable(problem)) => Some(Err(problem)),
-        Some(Mail::Ready(..)) => Some(delivery.unwrap_or_else(|| Err("The email was not handed over for delivery.".into()))),
+        Some(Mail::Ready(..)) => {
+            Some(delivery.unwrap_or_else(|| Err("The email was not handed over for delivery.".into())))
+        }
         None => None,
     };
     let what = if task == Task::Alerts { "Alert" } else { "Report" };
@@ -280,7 +292,9 @@ pub async fn finish(conn: &mut Conn, run: Run, delivery: Option<Delivery>, actor
         Some(Err(problem)) if task == Task::Alerts => {
             lines.push(format!("Alert not sent: {problem} The next run tries again."));
         }
-        Some(Err(problem)) => lines.push(format!("Report not sent: {problem} The report is kept on the Settings page.")),
+        Some(Err(problem)) => {
+            lines.push(format!("Report not sent: {problem} The report is kept on the Settings page."))
+        }
         None => {}
     }
     if let Some(problem) = &failure {

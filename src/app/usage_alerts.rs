@@ -55,7 +55,14 @@ pub async fn check(conn: &mut Conn, dry_run: bool) -> Result<Check> {
             } else {
                 format!("{}-{}", pool.range_start, pool.range_end)
             };
-            subjects.push(Subject { scope: Scope::Pool, id: pool.id, name: pool.name.clone(), network, threshold, figures: report.pools.get(&pool.id) });
+            subjects.push(Subject {
+                scope: Scope::Pool,
+                id: pool.id,
+                name: pool.name.clone(),
+                network,
+                threshold,
+                figures: report.pools.get(&pool.id),
+            });
         }
     }
 
@@ -97,7 +104,10 @@ pub async fn check(conn: &mut Conn, dry_run: bool) -> Result<Check> {
     });
     let verb = if dry_run { "Would alert" } else { "Alert" };
     for c in &check.crossings {
-        check.lines.push(format!("{verb}: {} {} ({}) is {}% used, threshold {}%.", c.kind, c.name, c.network, c.percent, c.threshold));
+        check.lines.push(format!(
+            "{verb}: {} {} ({}) is {}% used, threshold {}%.",
+            c.kind, c.name, c.network, c.percent, c.threshold
+        ));
     }
     if !still_above.is_empty() {
         check.lines.push(format!("Still above the threshold, alerted before: {}.", still_above.join(", ")));

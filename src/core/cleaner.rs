@@ -66,8 +66,18 @@ pub struct Finding {
     pub action: String,
 }
 
-const HEADER: [&str; 10] =
-    ["IP address", "Subnet", "Service ID", "Status", "Client ID", "Client", "Product", "WHMCS dedicated IP", "WHMCS assigned IPs", "Action"];
+const HEADER: [&str; 10] = [
+    "IP address",
+    "Subnet",
+    "Service ID",
+    "Status",
+    "Client ID",
+    "Client",
+    "Product",
+    "WHMCS dedicated IP",
+    "WHMCS assigned IPs",
+    "Action",
+];
 
 fn row(f: &Finding) -> Vec<String> {
     vec![
@@ -90,7 +100,13 @@ pub fn report_csv(findings: &[Finding]) -> String {
 }
 
 /// The report email, with the CSV attached as `file_name`.
-pub fn report_message(to: Vec<String>, findings: &[Finding], behavior: Behavior, system_name: &str, file_name: &str) -> Message {
+pub fn report_message(
+    to: Vec<String>,
+    findings: &[Finding],
+    behavior: Behavior,
+    system_name: &str,
+    file_name: &str,
+) -> Message {
     let subject = format!(
         "[IP Manager] IP Cleaner: {} {} no longer in WHMCS{}",
         findings.len(),
@@ -116,8 +132,17 @@ pub fn report_message(to: Vec<String>, findings: &[Finding], behavior: Behavior,
         ));
     }
     text.push_str(&format!("\nThe same list is attached as {file_name}.\n"));
-    let html = format!("<p>{}</p>{}<p>The same list is attached as {}.</p>", html_escape(&intro), html_table(&HEADER, &rows), html_escape(file_name));
-    let attachment = Attachment { filename: file_name.to_string(), content_type: "text/csv".into(), content: report_csv(findings).into_bytes() };
+    let html = format!(
+        "<p>{}</p>{}<p>The same list is attached as {}.</p>",
+        html_escape(&intro),
+        html_table(&HEADER, &rows),
+        html_escape(file_name)
+    );
+    let attachment = Attachment {
+        filename: file_name.to_string(),
+        content_type: "text/csv".into(),
+        content: report_csv(findings).into_bytes(),
+    };
     Message { to, subject, text, html, attachments: vec![attachment] }
 }
 
@@ -162,7 +187,13 @@ mod tests {
 
     #[test]
     fn the_report_attaches_a_csv_with_every_finding() {
-        let message = report_message(vec!["ops@example.test".into()], &[finding("192.0.2.5", "freed")], Behavior::MarkFree, "Acme", "r.csv");
+        let message = report_message(
+            vec!["ops@example.test".into()],
+            &[finding("192.0.2.5", "freed")],
+            Behavior::MarkFree,
+            "Acme",
+            "r.csv",
+        );
         assert_eq!(message.subject, "[IP Manager] IP Cleaner: 1 address no longer in WHMCS, freed");
         assert!(message.text.contains("- 192.0.2.5 on service #7 (VPS, client #3 =cmd()): freed"));
         let csv = String::from_utf8(message.attachments[0].content.clone()).unwrap();
@@ -172,7 +203,13 @@ mod tests {
              192.0.2.5,192.0.2.0/24,7,Active,3,'=cmd(),VPS,192.0.2.9,192.0.2.10  192.0.2.11,freed\n"
         );
         assert_eq!(message.attachments[0].filename, "r.csv");
-        let notify = report_message(vec![], &[finding("192.0.2.5", "reported"), finding("192.0.2.6", "reported")], Behavior::NotifyOnly, "Acme", "r.csv");
+        let notify = report_message(
+            vec![],
+            &[finding("192.0.2.5", "reported"), finding("192.0.2.6", "reported")],
+            Behavior::NotifyOnly,
+            "Acme",
+            "r.csv",
+        );
         assert_eq!(notify.subject, "[IP Manager] IP Cleaner: 2 addresses no longer in WHMCS");
         assert!(notify.html.contains("Nothing was changed"));
     }

@@ -55,14 +55,20 @@ mod tests {
 
     #[test]
     fn html_is_escaped_everywhere() {
-        assert_eq!(html_escape("<a href=\"x\">O'Neil & co</a>"), "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; co&lt;/a&gt;");
+        assert_eq!(
+            html_escape("<a href=\"x\">O'Neil & co</a>"),
+            "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; co&lt;/a&gt;"
+        );
         let table = html_table(&["<h>"], &[vec!["<td>".into()]]);
         assert!(table.contains("&lt;h&gt;") && table.contains("&lt;td&gt;") && !table.contains("<td>&lt;h"));
     }
 
     #[test]
     fn csv_quotes_and_neutralises_formulas() {
-        let csv = csv_document(&["ip", "client"], &[vec!["192.0.2.1".into(), "=HYPERLINK(\"x\")".into()], vec!["2001:db8::1".into(), "Smith, J".into()]]);
+        let csv = csv_document(
+            &["ip", "client"],
+            &[vec!["192.0.2.1".into(), "=HYPERLINK(\"x\")".into()], vec!["2001:db8::1".into(), "Smith, J".into()]],
+        );
         assert_eq!(csv, "ip,client\n192.0.2.1,\"'=HYPERLINK(\"\"x\"\")\"\n2001:db8::1,\"Smith, J\"\n");
     }
 }

@@ -49,7 +49,8 @@ pub fn deliver(route: &Route, message: &Message) -> Delivery {
                 settings.password = decrypt_password(&settings.password)?;
             }
             let message = message.clone();
-            with_connection(|_| async move { Ok(notifications::send_smtp(settings, &message).await) }).unwrap_or_else(|e| Err(e.to_string()))
+            with_connection(|_| async move { Ok(notifications::send_smtp(settings, &message).await) })
+                .unwrap_or_else(|e| Err(e.to_string()))
         }
     }
 }
@@ -66,5 +67,9 @@ pub fn encrypt_password(secret: &str) -> Result<String> {
 
 fn decrypt_password(stored: &str) -> std::result::Result<String, String> {
     let result = local_api("DecryptPassword", values([("password2", stored)]))?;
-    result.get("password").and_then(Value::as_str).map(str::to_string).ok_or_else(|| "localAPI DecryptPassword returned no password.".into())
+    result
+        .get("password")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| "localAPI DecryptPassword returned no password.".into())
 }

@@ -15,6 +15,14 @@ pub struct LogEntry<'a> {
     pub client_id: u32,
 }
 
+/// How many entries are older than `days` days.
+pub async fn count_older_than<Q: Queryable>(db: &mut Q, days: u32) -> Result<u64> {
+    Ok(db
+        .exec_first("SELECT COUNT(*) FROM mod_ipmanager_logs WHERE created_at < NOW() - INTERVAL ? DAY", (days,))
+        .await?
+        .unwrap_or(0))
+}
+
 /// Deletes entries older than `days` days, `batch` rows per statement so no
 /// statement holds locks for long; at most `max_batches` statements per call.
 pub async fn prune<Q: Queryable>(db: &mut Q, days: u32, batch: u32, max_batches: u32) -> Result<u64> {

@@ -16,9 +16,14 @@ pub const LEASE_SECONDS: u32 = 600;
 pub enum Lease {
     Taken,
     /// Another run holds the task: since when, and until when its lease lasts.
-    Running { since: String, expires: String },
+    Running {
+        since: String,
+        expires: String,
+    },
     /// The task already completed today (and `force` was not asked for).
-    DoneToday { finished: String },
+    DoneToday {
+        finished: String,
+    },
 }
 
 /// Takes the task's lease for `owner`, unless a live lease exists or (without
@@ -51,7 +56,14 @@ pub async fn acquire<Q: Queryable>(db: &mut Q, task: &str, owner: &str, force: b
 }
 
 /// Gives the lease back; `completed` marks today as done.
-pub async fn release<Q: Queryable>(db: &mut Q, task: &str, owner: &str, outcome: &str, message: &str, completed: bool) -> Result<()> {
+pub async fn release<Q: Queryable>(
+    db: &mut Q,
+    task: &str,
+    owner: &str,
+    outcome: &str,
+    message: &str,
+    completed: bool,
+) -> Result<()> {
     db.exec_drop(
         "UPDATE mod_ipmanager_task_runs
          SET lock_owner = '', lock_expires_at = NULL, finished_at = NOW(), outcome = ?, message = ?,
@@ -106,9 +118,12 @@ pub struct RunRecord {
     pub report_name: String,
 }
 
+/// (id, task, trigger, dry run, started, finished, outcome, message, report name).
+type RunRow = (u64, String, String, bool, String, String, String, String, String);
+
 /// The latest `per_task` runs of each task, newest first.
 pub async fn recent<Q: Queryable>(db: &mut Q, per_task: u32) -> Result<Vec<RunRecord>> {
-    let rows: Vec<(u64, String, String, bool, String, String, String, String, String)> = db
+    let rows: Vec<RunRow> = db
         .exec(
             "SELECT h.id, h.task, h.trigger_source, h.dry_run, DATE_FORMAT(h.started_at, '%Y-%m-%d %H:%i:%s'),
                     DATE_FORMAT(h.finished_at, '%Y-%m-%d %H:%i:%s'), h.outcome, h.message,
@@ -138,14 +153,20 @@ pub async fn recent<Q: Queryable>(db: &mut Q, per_task: u32) -> Result<Vec<RunRe
 /// A kept report: (file name, content).
 pub async fn report<Q: Queryable>(db: &mut Q, run_id: u64) -> Result<Option<(String, String)>> {
     Ok(db
-        .exec_first("SELECT report_name, report FROM mod_ipmanager_task_history WHERE id = ? AND report IS NOT NULL", (run_id,))
+        .exec_first(
+            "SELECT report_name, report FROM mod_ipmanager_task_history WHERE id = ? AND report IS NOT NULL",
+            (run_id,),
+        )
         .await?)
 }
 
 /// Deletes history beyond the newest `keep` runs of each task.
 pub async fn prune_history<Q: Queryable>(db: &mut Q, task: &str, keep: u32) -> Result<()> {
     let cutoff: Option<u64> = db
-        .exec_first("SELECT id FROM mod_ipmanager_task_history WHERE task = ? ORDER BY id DESC LIMIT 1 OFFSET ?", (task, keep))
+        .exec_first(
+            "SELECT id FROM mod_ipmanager_task_history WHERE task = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+            (task, keep),
+        )
         .await?;
     if let Some(id) = cutoff {
         db.exec_drop("DELETE FROM mod_ipmanager_task_history WHERE task = ? AND id <= ?", (task, id)).await?;

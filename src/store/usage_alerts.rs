@@ -24,7 +24,8 @@ impl Scope {
 
 /// Which subnets and pools have been alerted and not re-armed since.
 pub async fn alerted<Q: Queryable>(db: &mut Q) -> Result<HashMap<(Scope, u32), bool>> {
-    let rows: Vec<(String, u32, bool)> = db.query("SELECT scope, scope_id, alerted = 1 FROM mod_ipmanager_usage_alerts").await?;
+    let rows: Vec<(String, u32, bool)> =
+        db.query("SELECT scope, scope_id, alerted = 1 FROM mod_ipmanager_usage_alerts").await?;
     Ok(rows
         .into_iter()
         .map(|(scope, id, alerted)| ((if scope == "pool" { Scope::Pool } else { Scope::Subnet }, id), alerted))
@@ -32,7 +33,14 @@ pub async fn alerted<Q: Queryable>(db: &mut Q) -> Result<HashMap<(Scope, u32), b
 }
 
 /// Records one check of a subnet or pool; `alerted` is set only when given.
-pub async fn checked<Q: Queryable>(db: &mut Q, scope: Scope, id: u32, percent: &str, threshold: u8, alerted: Option<bool>) -> Result<()> {
+pub async fn checked<Q: Queryable>(
+    db: &mut Q,
+    scope: Scope,
+    id: u32,
+    percent: &str,
+    threshold: u8,
+    alerted: Option<bool>,
+) -> Result<()> {
     db.exec_drop(
         "INSERT INTO mod_ipmanager_usage_alerts (scope, scope_id, usage_percent, threshold, alerted, checked_at)
          VALUES (?, ?, ?, ?, COALESCE(?, 0), NOW())
