@@ -32,6 +32,8 @@ cat <<MSG
 IP Manager demo is running (log: .run/demo/server.log)
   Admin area:  http://127.0.0.1:$port/admin/addonmodules.php?module=ipmanager   (admin / admin)
   Client area: http://127.0.0.1:$port/index.php?m=ipmanager                     (client@example.test / client)
+  Cron script: (cd $www && php -d extension=$so modules/addons/ipmanager/cron/usage_alerts.php --help)
+  WHMCS cron:  (cd $www && php -d extension=$so -q crons/cron.php)   emails land in the harness_emails table
 Press Ctrl-C to stop.
 MSG
 wait "$server" || true
