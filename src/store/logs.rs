@@ -42,6 +42,25 @@ pub async fn prune<Q: Queryable>(db: &mut Q, days: u32, batch: u32, max_batches:
     Ok(deleted)
 }
 
+/// `record` as one statement of SQL text, for a multi-statement batch; every
+/// string is quoted for a session without NO_BACKSLASH_ESCAPES (the
+/// extension's, see `store::connection::SESSION_SETUP`).
+pub fn record_sql(actor: &Actor, entry: &LogEntry<'_>) -> String {
+    let text = |value: &str| mysql_async::Value::from(value).as_sql(false);
+    format!(
+        "INSERT INTO mod_ipmanager_logs (actor_type, actor_id, action, details, ip, service_id, client_id, request_ip)
+         VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+        text(actor.kind.as_str()),
+        actor.id,
+        text(entry.action),
+        text(&entry.details),
+        text(entry.ip),
+        entry.service_id,
+        entry.client_id,
+        text(&actor.ip),
+    )
+}
+
 pub async fn record<Q: Queryable>(db: &mut Q, actor: &Actor, entry: LogEntry<'_>) -> Result<()> {
     db.exec_drop(
         "INSERT INTO mod_ipmanager_logs (actor_type, actor_id, action, details, ip, service_id, client_id, request_ip)
