@@ -129,6 +129,19 @@ where
     })
 }
 
+/// Runs work that needs no database connection (an SMTP delivery) on this
+/// process's runtime, under the same operation timeout.
+pub fn run<T>(work: impl Future<Output = T>) -> Result<T> {
+    let limit = timeout();
+    with_state(|state| {
+        state.runtime.block_on(async move {
+            tokio::time::timeout(limit, work).await.map_err(|_| {
+                Error::Internal(format!("The operation did not finish within {} ms (ipmanager.timeout_ms).", limit.as_millis()))
+            })
+        })
+    })
+}
+
 /// Closes this process's connection cleanly (module shutdown), so MariaDB does
 /// not count every PHP process exit as an aborted client.
 pub fn shutdown() {

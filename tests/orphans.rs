@@ -15,14 +15,11 @@ use support::TestDb;
 #[tokio::test]
 async fn services_that_are_not_live_or_gone_are_listed_and_released() {
     let db = TestDb::activated().await;
+    db.whmcs_services().await;
     db.conn()
         .await
         .query_drop(
-            "ALTER TABLE tblhosting ADD packageid INT NOT NULL DEFAULT 0, ADD server INT NOT NULL DEFAULT 0,
-                ADD domainstatus VARCHAR(20) NOT NULL DEFAULT 'Active', ADD dedicatedip TEXT NULL, ADD assignedips TEXT NULL;
-             CREATE TABLE tblproducts (id INT PRIMARY KEY, name TEXT, gid INT NOT NULL DEFAULT 0);
-             CREATE TABLE tblproductgroups (id INT PRIMARY KEY, name TEXT);
-             INSERT INTO tblhosting (id, userid, domain, domainstatus) VALUES
+            "INSERT INTO tblhosting (id, userid, domain, domainstatus) VALUES
                 (1, 1, 'live', 'Active'), (2, 1, 'suspended', 'Suspended'), (3, 2, 'gone', 'Terminated')",
         )
         .await

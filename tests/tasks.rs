@@ -17,14 +17,11 @@ use serde_json::json;
 use support::TestDb;
 
 async fn whmcs_tables(db: &TestDb) {
+    db.whmcs_services().await;
     db.conn()
         .await
         .query_drop(
-            "ALTER TABLE tblhosting ADD packageid INT NOT NULL DEFAULT 1, ADD server INT NOT NULL DEFAULT 0,
-                ADD domainstatus VARCHAR(20) NOT NULL DEFAULT 'Active', ADD dedicatedip TEXT NULL, ADD assignedips TEXT NULL;
-             CREATE TABLE tblproducts (id INT PRIMARY KEY, name TEXT, gid INT NOT NULL DEFAULT 0);
-             CREATE TABLE tblproductgroups (id INT PRIMARY KEY, name TEXT);
-             CREATE TABLE tblcustomfields (id INT AUTO_INCREMENT PRIMARY KEY, type TEXT NOT NULL, relid INT NOT NULL DEFAULT 0,
+            "CREATE TABLE tblcustomfields (id INT AUTO_INCREMENT PRIMARY KEY, type TEXT NOT NULL, relid INT NOT NULL DEFAULT 0,
                 fieldname TEXT NOT NULL);
              CREATE TABLE tblcustomfieldsvalues (id INT AUTO_INCREMENT PRIMARY KEY, fieldid INT NOT NULL, relid INT NOT NULL,
                 value TEXT NOT NULL);
@@ -36,7 +33,7 @@ async fn whmcs_tables(db: &TestDb) {
              INSERT INTO tblconfiguration VALUES ('CompanyName', 'Acme Hosting');
              INSERT INTO tblproducts (id, name) VALUES (1, 'VPS');
              INSERT INTO tblclients (id, firstname, lastname) VALUES (1, 'Ann', 'Client');
-             INSERT INTO tblhosting (id, userid, domain) VALUES (1, 1, 'one.test'), (2, 1, 'two.test'), (3, 1, 'three.test')",
+             INSERT INTO tblhosting (id, userid, packageid, domain) VALUES (1, 1, 1, 'one.test'), (2, 1, 1, 'two.test'), (3, 1, 1, 'three.test')",
         )
         .await
         .unwrap();

@@ -21,9 +21,6 @@ pub struct Cleaning {
     pub lines: Vec<String>,
 }
 
-/// (address row, ip as WHMCS shows it, subnet, service, client, status, client name, product, dedicated, assigned, custom fields).
-type Row = (u64, String, String, u32, u32, String, String, String, String, String, String);
-
 struct Stale {
     address_id: u64,
     finding: Finding,
@@ -32,53 +29,25 @@ struct Stale {
 /// Assignments of existing services whose address WHMCS no longer lists;
 /// `only` narrows to one address row (the re-check under lock).
 async fn stale<Q: Queryable>(db: &mut Q, only: Option<u64>) -> Result<Vec<Stale>> {
-    let filter = if only.is_some() { "WHERE x.ip_address_id = ?" } else { "" };
-    let params: Vec<mysql_async::Value> = only.into_iter().map(Into::into).collect();
-    let rows: Vec<Row> = db
-        .exec(
-            format!(
-                "SELECT x.ip_address_id,
-                        IF(a.prefix_length = IF(a.version = 4, 32, 128), a.ip, CONCAT(a.ip, '/', a.prefix_length)), s.cidr, x.service_id, h.userid, h.domainstatus,
-                        COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), ''), COALESCE(p.name, ''),
-                        COALESCE(h.dedicatedip, ''), COALESCE(h.assignedips, ''),
-                        COALESCE((SELECT GROUP_CONCAT(v.value SEPARATOR '\\n') FROM tblcustomfieldsvalues v
-                                  JOIN tblcustomfields f ON f.id = v.fieldid AND f.type = 'product' AND f.relid = h.packageid
-                                  WHERE v.relid = h.id), '')
-                 FROM mod_ipmanager_assignments x
-                 JOIN mod_ipmanager_ip_addresses a ON a.id = x.ip_address_id
-                 JOIN mod_ipmanager_subnets s ON s.id = a.subnet_id
-                 JOIN tblhosting h ON h.id = x.service_id
-                 LEFT JOIN tblclients c ON c.id = h.userid
-                 LEFT JOIN tblproducts p ON p.id = h.packageid
-                 {filter} ORDER BY x.service_id, a.version, a.ip_bin"
-            ),
-            params,
-        )
-        .await?;
-    Ok(rows
+    Ok(whmcs::assignments_with_service_fields(db, only)
+        .await?
         .into_iter()
-        .filter_map(
-            |(address_id, ip, subnet, service_id, client_id, status, client, product, dedicated, assigned, custom)| {
-                if is_listed(&ip, &[&dedicated, &assigned, &custom]) {
-                    return None;
-                }
-                Some(Stale {
-                    address_id,
-                    finding: Finding {
-                        ip,
-                        subnet,
-                        service_id,
-                        service_status: status,
-                        client_id,
-                        client,
-                        product,
-                        whmcs_dedicated_ip: dedicated,
-                        whmcs_assigned_ips: assigned,
-                        action: String::new(),
-                    },
-                })
+        .filter(|row| !is_listed(&row.ip, &[&row.dedicated_ip, &row.assigned_ips, &row.custom_fields]))
+        .map(|row| Stale {
+            address_id: row.address_id,
+            finding: Finding {
+                ip: row.ip,
+                subnet: row.subnet,
+                service_id: row.service_id,
+                service_status: row.status,
+                client_id: row.client_id,
+                client: row.client,
+                product: row.product,
+                whmcs_dedicated_ip: row.dedicated_ip,
+                whmcs_assigned_ips: row.assigned_ips,
+                action: String::new(),
             },
-        )
+        })
         .collect())
 }
 

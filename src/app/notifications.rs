@@ -5,7 +5,7 @@
 use mysql_async::prelude::*;
 
 use crate::core::message::Message;
-use crate::mail::{parse_recipients, Security, Smtp, SmtpSettings, Transport};
+use crate::mail::{parse_recipients, Smtp, SmtpSettings, Transport};
 use crate::store::{settings, whmcs};
 use crate::Result;
 
@@ -83,16 +83,6 @@ pub async fn send_smtp(settings: SmtpSettings, message: &Message) -> Delivery {
 pub fn describe(route: &Route) -> String {
     match route {
         Route::Whmcs => "WHMCS mail (SendAdminEmail to the administrators who receive system emails)".into(),
-        Route::Smtp(s) => format!(
-            "SMTP {}:{} ({}{})",
-            s.host,
-            s.port,
-            match s.security {
-                Security::None => "no encryption",
-                Security::StartTls => "STARTTLS",
-                Security::Tls => "TLS",
-            },
-            if s.username.is_empty() { String::new() } else { format!(", user {}", s.username) }
-        ),
+        Route::Smtp(settings) => Smtp::new(settings.clone()).describe(),
     }
 }

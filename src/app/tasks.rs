@@ -88,20 +88,20 @@ pub struct RunRequest {
 }
 
 impl RunRequest {
-    /// `task`, `trigger` (cron, daily or admin), `dry_run`, `force`.
-    pub fn from_input(input: &Input) -> Result<RunRequest> {
+    /// `task` (empty: every task, in order), `trigger` (cron, daily or admin), `dry_run`, `force`.
+    pub fn from_input(input: &Input) -> Result<Vec<RunRequest>> {
         let trigger = match input.text("trigger").as_str() {
             "cron" => Trigger::CronScript,
             "daily" => Trigger::DailyCron,
             "admin" => Trigger::Admin,
             other => return Err(Error::invalid(format!("Unknown trigger \"{other}\": use cron, daily or admin."))),
         };
-        Ok(RunRequest {
-            task: Task::parse(&input.text("task"))?,
-            trigger,
-            dry_run: input.flag("dry_run"),
-            force: input.flag("force"),
-        })
+        let tasks = match input.text("task").as_str() {
+            "" => Task::ALL.to_vec(),
+            name => vec![Task::parse(name)?],
+        };
+        let (dry_run, force) = (input.flag("dry_run"), input.flag("force"));
+        Ok(tasks.into_iter().map(|task| RunRequest { task, trigger, dry_run, force }).collect())
     }
 }
 
@@ -330,4 +330,28 @@ pub async fn finish(conn: &mut Conn, run: Box<Run>, delivery: Option<Delivery>, 
         logs::record(conn, actor, LogEntry { action: "task_run", details: summary, ..Default::default() }).await?;
     }
     Ok(Outcome { task, status, message: lines.first().cloned().unwrap_or_default(), lines })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn no_task_means_every_task_in_order_and_a_wrong_name_is_refused() {
+        let all = RunRequest::from_input(&Input::new(json!({"trigger": "daily"})).unwrap()).unwrap();
+        assert_eq!(all.iter().map(|r| r.task).collect::<Vec<_>>(), Task::ALL);
+        let one = RunRequest::from_input(
+            &Input::new(json!({"trigger": "cron", "task": "cleaner", "dry_run": true})).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            one,
+            [RunRequest { task: Task::Cleaner, trigger: Trigger::CronScript, dry_run: true, force: false }]
+        );
+        let wrong =
+            RunRequest::from_input(&Input::new(json!({"trigger": "cron", "task": "backup"})).unwrap()).unwrap_err();
+        assert_eq!(wrong.message(), "Unknown task \"backup\": use alerts, cleaner or logs.");
+        assert!(RunRequest::from_input(&Input::new(json!({"trigger": "web"})).unwrap()).is_err());
+    }
 }

@@ -529,25 +529,28 @@ pub fn ipmanager_settings_test_email(acting: &ZendHashTable, _form: &ZendHashTab
 
 // --- Scheduled tasks -------------------------------------------------------------------
 
-/// Runs one task: `task` (alerts, cleaner, logs), `trigger` (cron, daily,
-/// admin), `dry_run`, `force`. The email it composes is sent between its two
-/// database steps, never while the extension holds its connection.
+/// Runs `task` (alerts, cleaner or logs; every task in that order when
+/// empty) with `trigger` (cron, daily, admin), `dry_run`, `force`; returns
+/// each task's outcome.
 #[php_function]
 pub fn ipmanager_task_run(acting: &ZendHashTable, request: &ZendHashTable) -> PhpResult<Zval> {
     respond(|| {
         let actor = actor(acting)?;
-        let request = tasks::RunRequest::from_input(&input(request)?)?;
-        let begun = with_connection(|mut conn| {
-            let actor = actor.clone();
-            async move { tasks::begin(&mut conn, request, &actor).await }
-        })?;
-        let run = match begun {
-            tasks::Begun::Skipped(outcome) => return Ok(outcome),
-            tasks::Begun::Started(run) => run,
-        };
-        let delivery = run.mail().map(|(route, message)| super::whmcs::deliver(route, message));
-        with_connection(|mut conn| async move { tasks::finish(&mut conn, run, delivery, &actor).await })
+        let requests = tasks::RunRequest::from_input(&input(request)?)?;
+        requests.into_iter().map(|request| run_task(request, &actor)).collect::<crate::Result<Vec<_>>>()
     })
+}
+
+/// One task in its three steps; the email it composes is sent between the
+/// two database steps, never while the extension holds its connection.
+fn run_task(request: tasks::RunRequest, actor: &Actor) -> crate::Result<tasks::Outcome> {
+    let begun = with_connection(|mut conn| async move { tasks::begin(&mut conn, request, actor).await })?;
+    let run = match begun {
+        tasks::Begun::Skipped(outcome) => return Ok(outcome),
+        tasks::Begun::Started(run) => run,
+    };
+    let delivery = run.mail().map(|(route, message)| super::whmcs::deliver(route, message));
+    with_connection(|mut conn| async move { tasks::finish(&mut conn, run, delivery, actor).await })
 }
 
 /// The kept report of task run `run_id`, written to PHP's output; returns its file name.

@@ -1,6 +1,6 @@
 //! WHMCS's own services, reached through PHP's `localAPI`: admin email
 //! (SendAdminEmail) and WHMCS's password encryption. Called only between
-//! `with_connection` calls, never inside one: WHMCS may run hooks that call
+//! runtime calls, never inside one: WHMCS may run hooks that call
 //! the extension again, which would wait on itself (ext-php-rs-notes §7.14).
 
 use std::collections::BTreeMap;
@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::convert;
 use crate::app::notifications::{self, Delivery, Route};
 use crate::core::message::Message;
-use crate::runtime::with_connection;
+use crate::runtime;
 use crate::{Error, Result};
 
 fn local_api(command: &str, values: BTreeMap<String, String>) -> std::result::Result<Value, String> {
@@ -48,9 +48,7 @@ pub fn deliver(route: &Route, message: &Message) -> Delivery {
             if !settings.password.is_empty() {
                 settings.password = decrypt_password(&settings.password)?;
             }
-            let message = message.clone();
-            with_connection(|_| async move { Ok(notifications::send_smtp(settings, &message).await) })
-                .unwrap_or_else(|e| Err(e.to_string()))
+            runtime::run(notifications::send_smtp(settings, message)).unwrap_or_else(|e| Err(e.to_string()))
         }
     }
 }

@@ -104,6 +104,90 @@ pub async fn addon_setting<Q: Queryable>(db: &mut Q, setting: &str) -> Result<Op
         .await?)
 }
 
+/// An assignment with everything WHMCS keeps about its service's addresses.
+#[derive(Debug, Clone)]
+pub struct AssignmentInWhmcs {
+    pub address_id: u64,
+    /// As WHMCS shows it: `ip`, or `ip/len` for a delegated prefix.
+    pub ip: String,
+    pub subnet: String,
+    pub service_id: u32,
+    pub client_id: u32,
+    pub status: String,
+    pub client: String,
+    pub product: String,
+    pub dedicated_ip: String,
+    pub assigned_ips: String,
+    /// The service's product custom field values, one per line.
+    pub custom_fields: String,
+}
+
+type AssignmentInWhmcsRow = (u64, String, String, u32, u32, String, String, String, String, String, String);
+
+/// Every assignment of an existing service (or only that of address row
+/// `only`) with the service's address fields, by service and address.
+pub async fn assignments_with_service_fields<Q: Queryable>(
+    db: &mut Q,
+    only: Option<u64>,
+) -> Result<Vec<AssignmentInWhmcs>> {
+    let filter = if only.is_some() { "WHERE x.ip_address_id = ?" } else { "" };
+    let params: Vec<mysql_async::Value> = only.into_iter().map(Into::into).collect();
+    let rows: Vec<AssignmentInWhmcsRow> = db
+        .exec(
+            format!(
+                "SELECT x.ip_address_id,
+                        IF(a.prefix_length = IF(a.version = 4, 32, 128), a.ip, CONCAT(a.ip, '/', a.prefix_length)),
+                        s.cidr, x.service_id, h.userid, h.domainstatus,
+                        COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), ''), COALESCE(p.name, ''),
+                        COALESCE(h.dedicatedip, ''), COALESCE(h.assignedips, ''),
+                        COALESCE((SELECT GROUP_CONCAT(v.value SEPARATOR '\\n') FROM tblcustomfieldsvalues v
+                                  JOIN tblcustomfields f ON f.id = v.fieldid AND f.type = 'product' AND f.relid = h.packageid
+                                  WHERE v.relid = h.id), '')
+                 FROM mod_ipmanager_assignments x
+                 JOIN mod_ipmanager_ip_addresses a ON a.id = x.ip_address_id
+                 JOIN mod_ipmanager_subnets s ON s.id = a.subnet_id
+                 JOIN tblhosting h ON h.id = x.service_id
+                 LEFT JOIN tblclients c ON c.id = h.userid
+                 LEFT JOIN tblproducts p ON p.id = h.packageid
+                 {filter} ORDER BY x.service_id, a.version, a.ip_bin"
+            ),
+            params,
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                address_id,
+                ip,
+                subnet,
+                service_id,
+                client_id,
+                status,
+                client,
+                product,
+                dedicated_ip,
+                assigned_ips,
+                custom_fields,
+            )| {
+                AssignmentInWhmcs {
+                    address_id,
+                    ip,
+                    subnet,
+                    service_id,
+                    client_id,
+                    status,
+                    client,
+                    product,
+                    dedicated_ip,
+                    assigned_ips,
+                    custom_fields,
+                }
+            },
+        )
+        .collect())
+}
+
 /// The email of the first active full administrator (lowest id), who
 /// receives the module's alerts and reports.
 pub async fn first_full_admin_email<Q: Queryable>(db: &mut Q) -> Result<Option<String>> {

@@ -65,10 +65,10 @@ final class ScheduledTasksTest extends TestCase
 
         [$exit, , $err] = $this->cron('--task=backup');
         $this->assertSame(2, $exit);
-        $this->assertStringContainsString('Unknown option or task: backup', $err);
+        $this->assertStringContainsString('Unknown task "backup": use alerts, cleaner or logs.', $err);
         [$exit, , $err] = $this->cron('--verbose');
         $this->assertSame(2, $exit);
-        $this->assertStringContainsString('Unknown option or task: --verbose', $err);
+        $this->assertStringContainsString('Unknown option: --verbose', $err);
     }
 
     public function testAnAlertIsMailedOncePerCrossingAndReArmedBelowTheThreshold(): void

@@ -51,6 +51,18 @@ impl TestDb {
         self.conn().await.query_drop(ddl).await.unwrap();
     }
 
+    /// The service columns and product tables the assignment and orphan
+    /// flows read, in their minimal harness shape.
+    pub async fn whmcs_services(&self) {
+        self.create_whmcs_table(
+            "ALTER TABLE tblhosting ADD packageid INT NOT NULL DEFAULT 0, ADD server INT NOT NULL DEFAULT 0,
+                ADD domainstatus VARCHAR(20) NOT NULL DEFAULT 'Active', ADD dedicatedip TEXT NULL, ADD assignedips TEXT NULL;
+             CREATE TABLE tblproducts (id INT PRIMARY KEY, name TEXT, gid INT NOT NULL DEFAULT 0);
+             CREATE TABLE tblproductgroups (id INT PRIMARY KEY, name TEXT)",
+        )
+        .await;
+    }
+
     pub async fn drop(self) {
         self.pool.disconnect().await.unwrap();
         let mut conn = Conn::new(self.admin.clone()).await.unwrap();

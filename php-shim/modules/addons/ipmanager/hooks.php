@@ -62,8 +62,7 @@ $ipmanagerServiceEvent = static function (string $event, string $hookPoint) {
  */
 add_hook('DailyCronJob', 1, static function () {
     Runtime::guardHook('DailyCronJob', static function () {
-        foreach (['alerts', 'cleaner', 'logs'] as $task) {
-            $outcome = ipmanager_task_run(['system' => 'cron'], ['task' => $task, 'trigger' => 'daily']);
+        foreach (ipmanager_task_run(['system' => 'cron'], ['trigger' => 'daily']) as $outcome) {
             if ($outcome['status'] === 'failed') {
                 logActivity('IP Manager (DailyCronJob): ' . implode(' ', $outcome['lines']));
             }

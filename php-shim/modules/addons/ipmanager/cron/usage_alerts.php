@@ -35,17 +35,15 @@ Exit status: 0 done or nothing to do, 1 a task failed, 2 wrong usage.
 
 TXT;
 
-$arguments = array_slice($argv, 1);
 $known = ['--help', '-h', '--dry-run', '--force'];
-$unknown = array_filter($arguments, static fn ($a) => !in_array($a, $known, true) && strpos($a, '--task=') !== 0);
+$unknown = array_filter(array_slice($argv, 1), static fn ($a) => !in_array($a, $known, true) && strpos($a, '--task=') !== 0);
 $options = getopt('h', ['help', 'task:', 'dry-run', 'force']);
 if (isset($options['h']) || isset($options['help'])) {
     echo IPMANAGER_CRON_USAGE;
     exit(0);
 }
-$tasks = isset($options['task']) ? [(string) $options['task']] : ['alerts', 'cleaner', 'logs'];
-if ($unknown !== [] || array_diff($tasks, ['alerts', 'cleaner', 'logs']) !== []) {
-    fwrite(STDERR, 'Unknown option or task: ' . implode(' ', $unknown ?: $tasks) . "\n\n" . IPMANAGER_CRON_USAGE);
+if ($unknown !== []) {
+    fwrite(STDERR, 'Unknown option: ' . implode(' ', $unknown) . "\n\n" . IPMANAGER_CRON_USAGE);
     exit(2);
 }
 
@@ -58,44 +56,32 @@ chdir($root);
 require_once $root . '/init.php';
 require_once dirname(__DIR__) . '/lib/Runtime.php';
 
-$problem = \WHMCS\Module\Addon\Ipmanager\Runtime::boot();
-if ($problem === null) {
-    try {
-        $status = ipmanager_schema_status();
-        if ((int) $status['installed_version'] === 0) {
-            $problem = 'IP Manager is not activated: activate it under Setup > Addon Modules first.';
-        } elseif (!$status['ready']) {
-            ipmanager_module_upgrade(['system' => 'cron'], 'cron schema check');
-        }
-    } catch (\Throwable $e) {
-        $problem = $e->getMessage();
-    }
-}
+use WHMCS\Module\Addon\Ipmanager\Runtime;
+
+$problem = Runtime::boot() ?? Runtime::schemaProblem(['system' => 'cron'], Runtime::language());
 if ($problem !== null) {
     fwrite(STDERR, "IP Manager cannot run: {$problem}\n");
     exit(1);
 }
 
-$exit = 0;
-foreach ($tasks as $task) {
-    try {
-        $outcome = ipmanager_task_run(['system' => 'cron'], [
-            'task' => $task,
-            'trigger' => 'cron',
-            'dry_run' => isset($options['dry-run']),
-            'force' => isset($options['force']),
-        ]);
-    } catch (\Throwable $e) {
-        fwrite(STDERR, "[{$task}] FAILED\n  " . $e->getMessage() . "\n");
-        $exit = 1;
-        continue;
-    }
-    echo '[', $task, '] ', strtoupper($outcome['status']), "\n";
+try {
+    $outcomes = ipmanager_task_run(['system' => 'cron'], [
+        'task' => (string) ($options['task'] ?? ''),
+        'trigger' => 'cron',
+        'dry_run' => isset($options['dry-run']),
+        'force' => isset($options['force']),
+    ]);
+} catch (\IpManagerInvalidInputException $e) {
+    fwrite(STDERR, $e->getMessage() . "\n\n" . IPMANAGER_CRON_USAGE);
+    exit(2);
+} catch (\Throwable $e) {
+    fwrite(STDERR, 'IP Manager: ' . $e->getMessage() . "\n");
+    exit(1);
+}
+foreach ($outcomes as $outcome) {
+    echo '[', $outcome['task'], '] ', strtoupper($outcome['status']), "\n";
     foreach ($outcome['lines'] as $line) {
         echo '  ', str_replace("\n", "\n  ", $line), "\n";
     }
-    if ($outcome['status'] === 'failed') {
-        $exit = 1;
-    }
 }
-exit($exit);
+exit(in_array('failed', array_column($outcomes, 'status'), true) ? 1 : 0);

@@ -17,6 +17,7 @@ $_ADDONLANG['unknown_page'] = 'This IP Manager page does not exist.';
 $_ADDONLANG['post_only'] = 'This action only runs from its form.';
 $_ADDONLANG['saved'] = 'Saved.';
 $_ADDONLANG['schema_outdated'] = 'The IP Manager tables are at schema version %d but this release needs version %d, and migrating them did not finish. Check the Activity Log, then deactivate and activate IP Manager under Setup > Addon Modules (your data is kept).';
+$_ADDONLANG['not_activated'] = 'IP Manager is not activated: activate it under Setup > Addon Modules first.';
 $_ADDONLANG['schema_failed'] = 'The IP Manager tables could not be brought up to date: %s';
 $_ADDONLANG['add_subnet'] = 'Add IP Subnet';
 $_ADDONLANG['edit_subnet'] = 'Edit IP Subnet';

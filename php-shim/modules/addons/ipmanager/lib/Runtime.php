@@ -149,6 +149,29 @@ final class Runtime
         return $strings;
     }
 
+    /**
+     * Brings the tables up to this release's schema when they are behind
+     * (migrations are idempotent and locked, so any request may do it).
+     * Returns null when they are ready, or what is wrong in $lang's words.
+     */
+    public static function schemaProblem(array $actor, array $lang): ?string
+    {
+        try {
+            $status = ipmanager_schema_status();
+            if ($status['ready']) {
+                return null;
+            }
+            if ((int) $status['installed_version'] === 0) {
+                return $lang['not_activated'];
+            }
+            ipmanager_module_upgrade($actor, 'schema check');
+            $status = ipmanager_schema_status();
+        } catch (\Throwable $e) {
+            return sprintf($lang['schema_failed'], $e->getMessage());
+        }
+        return $status['ready'] ? null : sprintf($lang['schema_outdated'], $status['installed_version'], $status['expected_version']);
+    }
+
     /** The acting admin, as every admin-side call passes it to the extension. */
     public static function admin(): array
     {

@@ -86,7 +86,7 @@ final class Controller
 
     public function handle(array $query, array $form, string $method): string
     {
-        $problem = Runtime::boot() ?? $this->schemaProblem();
+        $problem = Runtime::boot() ?? Runtime::schemaProblem(Runtime::admin(), $this->vars['_lang'] ?? Runtime::language());
         if ($problem !== null) {
             return $this->render('problem', 'dashboard', ['message' => $problem]);
         }
@@ -161,9 +161,10 @@ final class Controller
     private function runTask(array $form): string
     {
         try {
-            $outcome = ipmanager_task_run(Runtime::admin(), ['task' => (string) ($form['task'] ?? ''), 'trigger' => 'admin']);
-            $levels = ['done' => 'success', 'skipped' => 'info', 'failed' => 'danger'];
-            $this->flash(implode("\n", $outcome['lines']), $levels[$outcome['status']] ?? 'info');
+            $outcomes = ipmanager_task_run(Runtime::admin(), ['task' => (string) ($form['task'] ?? ''), 'trigger' => 'admin']);
+            $statuses = array_column($outcomes, 'status');
+            $level = in_array('failed', $statuses, true) ? 'danger' : (in_array('done', $statuses, true) ? 'success' : 'info');
+            $this->flash(implode("\n", array_merge(...array_column($outcomes, 'lines'))), $level);
         } catch (\Throwable $e) {
             $this->flash($this->describe($e), 'danger');
         }
@@ -421,27 +422,6 @@ final class Controller
     private function flash(string $message, string $level): void
     {
         $_SESSION[self::FLASH] = ['message' => $message, 'level' => $level];
-    }
-
-    /**
-     * The tables must match this release. WHMCS runs _upgrade only when the
-     * stored version changes, so a stale or missing schema (an upgrade that
-     * failed, tables dropped by hand) is migrated here; migrations are
-     * idempotent and take a lock, so this is safe on any request.
-     */
-    private function schemaProblem(): ?string
-    {
-        try {
-            if (ipmanager_schema_status()['ready']) {
-                return null;
-            }
-            ipmanager_module_upgrade(Runtime::admin(), 'schema check');
-            $status = ipmanager_schema_status();
-        } catch (\Throwable $e) {
-            return sprintf($this->lang('schema_failed'), $e->getMessage());
-        }
-        return $status['ready'] ? null
-            : sprintf($this->lang('schema_outdated'), $status['installed_version'], $status['expected_version']);
     }
 
     private function lang(string $key): string
