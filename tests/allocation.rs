@@ -175,12 +175,34 @@ async fn an_address_whose_cooldown_ended_is_handed_out_lowest_first_again() {
             .unwrap();
         assert_eq!(allocation::release(&mut db.conn().await, id, &Actor::system()).await.unwrap().now, "cooldown");
         assert_eq!(take(&db, scope, 2).await.unwrap(), second, "still cooling down");
+        let ends_at: Option<u32> = db
+            .conn()
+            .await
+            .exec_first(
+                "SELECT TIMESTAMPDIFF(MINUTE, NOW(), s.cooldown_ends_at) FROM mod_ipmanager_subnets s
+                 JOIN mod_ipmanager_ip_addresses a ON a.subnet_id = s.id WHERE a.id = ?",
+                (id,),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(ends_at, Some(59 | 60)), "the subnet's cooldown bound is the release's end, {ends_at:?}");
+        // An hour passes: for the address and for its subnet's bound.
         db.conn()
             .await
-            .exec_drop("UPDATE mod_ipmanager_ip_addresses SET cooldown_until = NOW() - INTERVAL 1 MINUTE WHERE id = ?", (id,))
+            .query_drop(format!(
+                "UPDATE mod_ipmanager_ip_addresses SET cooldown_until = NOW() - INTERVAL 1 MINUTE WHERE id = {id};
+                 UPDATE mod_ipmanager_subnets SET cooldown_ends_at = NOW() - INTERVAL 1 MINUTE WHERE cooldown_ends_at IS NOT NULL"
+            ))
             .await
             .unwrap();
         assert_eq!(take(&db, scope, 3).await.unwrap(), first, "lowest free again once the cooldown ended");
+        let bound: Option<Option<String>> = db
+            .conn()
+            .await
+            .exec_first("SELECT cooldown_ends_at FROM mod_ipmanager_subnets WHERE cooldown_ends_at IS NOT NULL", ())
+            .await
+            .unwrap();
+        assert_eq!(bound, None, "no cooldown left, so no bound");
     }
     db.drop().await;
 }

@@ -477,3 +477,43 @@ async fn importing_an_export_again_reuses_what_exists_and_lists_a_bounded_number
     assert_eq!(snapshot(&db).await, before);
     db.drop().await;
 }
+
+#[tokio::test]
+async fn imported_cooldowns_run_from_the_import_and_their_subnet_knows_when_the_first_ends() {
+    let original = TestDb::activated().await;
+    let subnet_id = subnet(&original, json!({"name": "S", "cidr": "198.51.100.0/29", "store_free_ips": "on"})).await;
+    ipmanager::store::settings::set(&mut original.conn().await, ipmanager::store::settings::COOLDOWN_HOURS, "2")
+        .await
+        .unwrap();
+    let recipient = Recipient {
+        service_id: 7,
+        client_id: 3,
+        assignment_type: AssignmentType::Primary,
+        source: "manual",
+        configuration_id: 0,
+    };
+    let taken = allocation::allocate(&mut original.conn().await, Scope::Subnet(subnet_id), &recipient, &Actor::system())
+        .await
+        .unwrap();
+    allocation::release(&mut original.conn().await, taken.address_id, &Actor::system()).await.unwrap();
+    let (_, csv) = export(&original, EVERYTHING(Format::Csv)).await;
+
+    let copy = TestDb::activated().await;
+    ipmanager::store::settings::set(&mut copy.conn().await, ipmanager::store::settings::COOLDOWN_HOURS, "2").await.unwrap();
+    import(&copy, Source::Native(Format::Csv), csv.as_bytes(), OnProblem::Stop).await.unwrap();
+    let cooling: Option<(String, Option<i64>, Option<i64>)> = copy
+        .conn()
+        .await
+        .query_first(
+            "SELECT a.ip, TIMESTAMPDIFF(MINUTE, NOW(), a.cooldown_until), TIMESTAMPDIFF(SECOND, a.cooldown_until, s.cooldown_ends_at)
+             FROM mod_ipmanager_ip_addresses a JOIN mod_ipmanager_subnets s ON s.id = a.subnet_id WHERE a.status = 'cooldown'",
+        )
+        .await
+        .unwrap();
+    let (ip, minutes_left, bound_offset) = cooling.expect("the cooldown row was imported");
+    assert_eq!(ip, taken.ip);
+    assert!(matches!(minutes_left, Some(119 | 120)), "{minutes_left:?}");
+    assert_eq!(bound_offset, Some(0), "the subnet's cooldown bound is that end");
+    copy.drop().await;
+    original.drop().await;
+}

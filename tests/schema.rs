@@ -71,10 +71,13 @@ async fn upgrade_from_the_previous_version_keeps_the_data() {
     let report = schema::migrate(&mut conn, Some(previous)).await.unwrap();
     assert_eq!(report.to_version, previous);
     conn.query_drop(
-        "INSERT INTO mod_ipmanager_subnets (name, cidr, version, network_bin, prefix_length, start_ip, end_ip,
+        "INSERT INTO mod_ipmanager_subnets (id, name, cidr, version, network_bin, prefix_length, start_ip, end_ip,
             start_bin, end_bin, excluded_ips, description)
-         VALUES ('Production', '192.0.2.0/24', 4, UNHEX('C0000200'), 24, '192.0.2.0', '192.0.2.255',
-            UNHEX('C0000200'), UNHEX('C00002FF'), '', '')",
+         VALUES (1, 'Production', '192.0.2.0/24', 4, UNHEX('C0000200'), 24, '192.0.2.0', '192.0.2.255',
+            UNHEX('C0000200'), UNHEX('C00002FF'), '', '');
+         INSERT INTO mod_ipmanager_ip_addresses (subnet_id, ip, ip_bin, prefix_length, version, status, cooldown_until)
+         VALUES (1, '192.0.2.7', UNHEX('C0000207'), 32, 4, 'cooldown', '2030-01-02 03:04:05'),
+                (1, '192.0.2.9', UNHEX('C0000209'), 32, 4, 'cooldown', '2030-01-01 00:00:00')",
     )
     .await
     .unwrap();
@@ -84,6 +87,9 @@ async fn upgrade_from_the_previous_version_keeps_the_data() {
     assert!(outcome.description.contains(&format!("{previous} to {}", schema::current_version())));
     let names: Vec<String> = db.conn().await.query("SELECT name FROM mod_ipmanager_subnets").await.unwrap();
     assert_eq!(names, vec!["Production".to_string()]);
+    let bound: Option<String> =
+        db.conn().await.query_first("SELECT CAST(cooldown_ends_at AS CHAR) FROM mod_ipmanager_subnets").await.unwrap();
+    assert_eq!(bound.as_deref(), Some("2030-01-01 00:00:00"), "the cooldown bound starts at the earliest cooldown end");
     assert_eq!(table_count(&db).await, TABLES.len());
     let status = module::schema_status(db.conn().await).await.unwrap();
     assert!(status.ready);

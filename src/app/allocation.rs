@@ -83,7 +83,7 @@ pub async fn allocate(conn: &mut Conn, scope: Scope, recipient: &Recipient, acto
     let database = database_key(conn);
     retrying(conn, async |conn| {
         if let Some(subnet_id) = known_stored(&database, scope) {
-            if let Some(allocated) = allocate_stored(conn, &database, scope, subnet_id, recipient, actor).await? {
+            if let Some(allocated) = allocate_stored(conn, scope, subnet_id, recipient, actor).await? {
                 return Ok(allocated);
             }
         }
@@ -204,13 +204,17 @@ impl Drop for OpenTransaction<'_> {
 
 /// The allocation transaction for a range this process has already seen
 /// stored, in two round trips instead of six: the first begins the
-/// transaction, reads the subnet's "Store free IPs" flag and dedications and
-/// whether a cooldown has ended in the scope, and locks the lowest free row;
-/// the second writes the address, the assignment and the log row and commits.
+/// transaction and, in one statement, locks the lowest free row and reads
+/// from the subnet row whether the subnet still stores its free addresses and
+/// whether a cooldown in it may have ended (its cooldown bound), and whether
+/// it has dedications; the second writes the address, the assignment and the
+/// log row and commits. Each statement costs the server more than a round
+/// trip costs here, so the checks ride along with the locking read, as
+/// subqueries (which do not lock what they read), and stay on small tables.
 ///
 /// The transaction runs under REPEATABLE READ, the one exception to the
 /// connection's READ COMMITTED. Both levels see the same here: the reads
-/// before the lock are consistent reads of settings taken at the start, as in
+/// beside the lock are consistent reads of settings taken at the start, as in
 /// the full path, and every read after it is of the row the transaction
 /// holds. But a locking read under READ COMMITTED costs in proportion to the
 /// index entries that earlier allocations delete-marked and purge has not yet
@@ -218,12 +222,12 @@ impl Drop for OpenTransaction<'_> {
 /// REPEATABLE READ), which made it most of an allocation's time.
 ///
 /// `Ok(None)` means "use the full path": the range is not stored (any more),
-/// a dedication concerns the lowest free row, a cooldown has ended (the full
-/// path frees those rows first), or nothing is free (the full path says why).
-/// Nothing has been written then.
+/// the subnet has dedications (the full path decides whom they let in), a
+/// cooldown may have ended (the full path frees those rows first), or nothing
+/// is free (the full path says why). Nothing has been written then; the full
+/// path refreshes the process's hint.
 async fn allocate_stored(
     conn: &mut Conn,
-    database: &str,
     scope: Scope,
     subnet_id: u32,
     recipient: &Recipient,
@@ -234,53 +238,36 @@ async fn allocate_stored(
         Scope::Subnet(id) => ("subnet_id", "idx_subnet_status", id),
     };
     let tx = OpenTransaction::starting(conn);
-    let checked: Result<_> = async {
+    let checked: Result<Option<(u64, String, u32, Option<bool>)>> = async {
         let mut result = tx
             .conn
             .query_iter(format!(
                 "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
                  START TRANSACTION;
-                 SELECT store_free_ips FROM mod_ipmanager_subnets WHERE id = {subnet_id};
-                 SELECT pool_id, client_id, service_id FROM mod_ipmanager_subnet_locks WHERE subnet_id = {subnet_id};
-                 SELECT 1 FROM mod_ipmanager_ip_addresses
-                  WHERE {column} = {id} AND status = 'cooldown' AND cooldown_until <= NOW() LIMIT 1;
-                 SELECT id, ip, subnet_id, pool_id FROM mod_ipmanager_ip_addresses FORCE INDEX ({index})
-                  WHERE {column} = {id} AND status = 'free' ORDER BY ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
+                 SELECT a.id, a.ip, a.pool_id,
+                        (SELECT store_free_ips = 1 AND (cooldown_ends_at IS NULL OR cooldown_ends_at > NOW())
+                         FROM mod_ipmanager_subnets WHERE id = {subnet_id})
+                        AND NOT EXISTS (SELECT 1 FROM mod_ipmanager_subnet_locks WHERE subnet_id = {subnet_id})
+                 FROM mod_ipmanager_ip_addresses a FORCE INDEX ({index})
+                 WHERE a.{column} = {id} AND a.subnet_id = {subnet_id} AND a.status = 'free'
+                 ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
             ))
             .await?;
         let _set: Vec<mysql_async::Row> = result.collect().await?;
         let _start: Vec<mysql_async::Row> = result.collect().await?;
-        let stored: Vec<bool> = result.collect().await?;
-        let locks: Vec<(u32, u32, u32)> = result.collect().await?;
-        let ended_cooldown: Vec<u8> = result.collect().await?;
-        let candidate: Vec<(u64, String, u32, u32)> = result.collect().await?;
+        let candidate: Option<(u64, String, u32, Option<bool>)> = result.collect().await?.pop();
         result.drop_result().await?;
-        Ok((stored.first().copied(), locks, !ended_cooldown.is_empty(), candidate.into_iter().next()))
+        Ok(candidate)
     }
     .await;
-    let (stored, locks, ended_cooldown, candidate) = match checked {
-        Ok(checked) => checked,
+    let candidate = match checked {
+        Ok(candidate) => candidate,
         Err(e) => {
             tx.rollback().await?;
             return Err(e);
         }
     };
-    let usable = match (stored, &candidate) {
-        (Some(true), Some((_, _, candidate_subnet, candidate_pool))) => {
-            *candidate_subnet == subnet_id
-                && !ended_cooldown
-                && !locks.iter().any(|&(pool_id, client_id, service_id)| {
-                    (pool_id == 0 || pool_id == *candidate_pool)
-                        && ((client_id != 0 && client_id != recipient.client_id)
-                            || (service_id != 0 && service_id != recipient.service_id))
-                })
-        }
-        _ => false,
-    };
-    if stored != Some(true) {
-        remember_stored(database, scope, None);
-    }
-    let Some((address_id, ip, subnet_id, pool_id)) = candidate.filter(|_| usable) else {
+    let Some((address_id, ip, pool_id, Some(true))) = candidate else {
         tx.rollback().await?;
         return Ok(None);
     };
@@ -451,21 +438,23 @@ enum Probe {
 }
 
 /// One round trip: the scope's subnet and whether it is stored; cooldown rows
-/// whose time is up become free (so the lowest free address really is the
-/// lowest); and the lowest free row, locked with SKIP LOCKED so concurrent
+/// whose time is up become free, in the whole subnet (so the lowest free
+/// address really is the lowest, and the subnet's cooldown bound can rise
+/// past them); and the lowest free row, locked with SKIP LOCKED so concurrent
 /// allocations take the next ones. The text protocol carries the three
 /// statements at once; it is safe here because every value is an integer.
 async fn probe<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient) -> Result<Probe> {
     let foreign = FOREIGN.replace("{client}", &recipient.client_id.to_string()).replace("{service}", &recipient.service_id.to_string());
     // Dedications are per subnet or pool, so they are checked once for the
     // scope; a subnet-wide allocation also skips pools dedicated to others.
-    let (column, id, scope_query, other_pools) = match scope {
+    let (column, id, subnet_of_scope, scope_query, other_pools) = match scope {
         Scope::Pool(id) => (
             "pool_id",
             id,
+            format!("(SELECT subnet_id FROM mod_ipmanager_pools WHERE id = {id})"),
             format!(
                 "SELECT s.id, s.store_free_ips, (SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l
-                    WHERE l.subnet_id = s.id AND l.pool_id IN (0, p.id) AND {foreign})
+                    WHERE l.subnet_id = s.id AND l.pool_id IN (0, p.id) AND {foreign}), {COOLDOWN_ENDED}
                  FROM mod_ipmanager_pools p JOIN mod_ipmanager_subnets s ON s.id = p.subnet_id WHERE p.id = {id}"
             ),
             String::new(),
@@ -473,9 +462,10 @@ async fn probe<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient) ->
         Scope::Subnet(id) => (
             "subnet_id",
             id,
+            id.to_string(),
             format!(
                 "SELECT s.id, s.store_free_ips, (SELECT COUNT(*) FROM mod_ipmanager_subnet_locks l
-                    WHERE l.subnet_id = s.id AND l.pool_id = 0 AND {foreign})
+                    WHERE l.subnet_id = s.id AND l.pool_id = 0 AND {foreign}), {COOLDOWN_ENDED}
                  FROM mod_ipmanager_subnets s WHERE s.id = {id}"
             ),
             format!(
@@ -488,27 +478,34 @@ async fn probe<Q: Queryable>(tx: &mut Q, scope: Scope, recipient: &Recipient) ->
         .query_iter(format!(
             "{scope_query};
              UPDATE mod_ipmanager_ip_addresses SET status = 'free', cooldown_until = NULL
-              WHERE {column} = {id} AND status = 'cooldown' AND cooldown_until <= NOW();
+              WHERE subnet_id = {subnet_of_scope} AND status = 'cooldown' AND cooldown_until <= NOW();
              SELECT a.id, a.ip, a.subnet_id, a.pool_id
               FROM mod_ipmanager_ip_addresses a
               WHERE a.{column} = {id} AND a.status = 'free'{other_pools}
               ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"
         ))
         .await?;
-    let subnet: Vec<(u32, bool, u64)> = result.collect().await?;
+    let subnet: Vec<(u32, bool, u64, bool)> = result.collect().await?;
     let _expired: Vec<mysql_async::Row> = result.collect().await?;
     let candidate: Vec<(u64, String, u32, u32)> = result.collect().await?;
     result.drop_result().await?;
-    match subnet.first() {
-        None => Err(match scope {
+    let Some(&(subnet_id, stored, forbidden, cooldown_ended)) = subnet.first() else {
+        return Err(match scope {
             Scope::Pool(id) => Error::NotFound(format!("Pool #{id} does not exist.")),
             Scope::Subnet(id) => Error::NotFound(format!("Subnet #{id} does not exist.")),
-        }),
-        Some((_, _, forbidden)) if *forbidden > 0 => Err(locked(scope)),
-        Some((_, true, _)) => Ok(Probe::Stored(candidate.into_iter().next())),
-        Some((subnet_id, false, _)) => Ok(Probe::Unstored(*subnet_id)),
+        });
+    };
+    if forbidden > 0 {
+        return Err(locked(scope));
     }
+    if cooldown_ended {
+        subnets::refresh_cooldown_bound(tx, subnet_id).await?;
+    }
+    Ok(if stored { Probe::Stored(candidate.into_iter().next()) } else { Probe::Unstored(subnet_id) })
 }
+
+/// Whether the subnet's cooldown bound says a cooldown may have ended.
+const COOLDOWN_ENDED: &str = "COALESCE(s.cooldown_ends_at <= NOW(), 0)";
 
 async fn take_stored<Q: Queryable>(tx: &mut Q, scope: Scope, candidate: Option<(u64, String, u32, u32)>) -> Result<Allocated> {
     let Some((address_id, ip, subnet_id, pool_id)) = candidate else {
@@ -779,6 +776,9 @@ pub async fn release_in<Q: Queryable>(tx: &mut Q, address_id: u64, mode: Release
             (now, now, cooldown, address_id),
         )
         .await?;
+        if now == "cooldown" {
+            subnets::note_cooldown(tx, address_id).await?;
+        }
     }
     // Nothing below a hint may be free: lower the hints past this address.
     for (table, id) in [("mod_ipmanager_pools", pool_id), ("mod_ipmanager_subnets", subnet_id)] {

@@ -110,7 +110,7 @@ pub async fn insert_addresses<Q: Queryable>(db: &mut Q, rows: &[NewAddress]) -> 
 
 /// Starts the cooldown of the cooling-down addresses an import wrote into
 /// `subnet_ids`: a file does not carry when a cooldown ends, so it runs for
-/// the configured hours from now.
+/// the configured hours from now. The subnets' cooldown bounds follow.
 pub async fn start_cooldowns<Q: Queryable>(db: &mut Q, subnet_ids: &[u32], hours: u32) -> Result<()> {
     for batch in subnet_ids.chunks(BATCH) {
         let list = batch.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
@@ -123,7 +123,7 @@ pub async fn start_cooldowns<Q: Queryable>(db: &mut Q, subnet_ids: &[u32], hours
         )
         .await?;
     }
-    Ok(())
+    crate::store::subnets::note_cooldowns(db, subnet_ids).await
 }
 
 /// An assignment an import writes, for the address row at (subnet, address).

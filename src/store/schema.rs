@@ -1,8 +1,9 @@
 //! The module's tables and their versioned migrations.
 //!
 //! Activation and upgrade run every migration that is not applied yet, in
-//! order; each one is idempotent (`IF NOT EXISTS`), so re-running activate or
-//! upgrade, or a run killed half-way, is harmless. Applied versions are
+//! order; each one is idempotent (`IF NOT EXISTS`, an added column that is
+//! already there is skipped), so re-running activate or upgrade, or a run
+//! killed half-way, is harmless. Applied versions are
 //! recorded in `mod_ipmanager_schema_migrations`. A named lock keeps two
 //! processes from migrating at once.
 
@@ -277,7 +278,24 @@ pub const MIGRATIONS: &[Migration] = &[
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
         ],
     },
+    Migration {
+        version: 4,
+        description: "per subnet, the earliest time a cooldown in it can end",
+        statements: &[
+            // Never later than the end of any cooldown in the subnet (NULL: none),
+            // so an allocation can tell from the subnet row alone that no
+            // cooldown has ended; see app::allocation.
+            "ALTER TABLE mod_ipmanager_subnets ADD COLUMN cooldown_ends_at DATETIME NULL AFTER free_hint_bin",
+            "UPDATE mod_ipmanager_subnets s SET s.updated_at = s.updated_at, s.cooldown_ends_at =
+                (SELECT MIN(a.cooldown_until) FROM mod_ipmanager_ip_addresses a
+                 WHERE a.subnet_id = s.id AND a.status = 'cooldown')",
+        ],
+    },
 ];
+
+/// MySQL's "Duplicate column name": an `ADD COLUMN` of a migration that an
+/// interrupted earlier run already applied (MySQL has no `ADD COLUMN IF NOT EXISTS`).
+const ER_DUP_FIELDNAME: u16 = 1060;
 
 /// The schema version this build expects.
 pub fn current_version() -> u32 {
@@ -332,12 +350,16 @@ async fn apply(conn: &mut Conn, target: u32) -> Result<MigrationReport> {
     let mut applied = Vec::new();
     for migration in MIGRATIONS.iter().filter(|m| m.version > from_version && m.version <= target) {
         for statement in migration.statements {
-            conn.query_drop(*statement).await.map_err(|e| {
-                Error::Database(format!("Schema migration {} failed: {}", migration.version, Error::from(e)))
-            })?;
+            match conn.query_drop(*statement).await {
+                Err(mysql_async::Error::Server(e)) if e.code == ER_DUP_FIELDNAME => {}
+                outcome => outcome.map_err(|e| {
+                    Error::Database(format!("Schema migration {} failed: {}", migration.version, Error::from(e)))
+                })?,
+            }
         }
         // DDL commits implicitly, so the ledger row is written only after every
-        // statement of the migration succeeded; a rerun repeats the idempotent ones.
+        // statement of the migration succeeded; a rerun repeats the idempotent
+        // ones and skips a column that is already there.
         conn.exec_drop(
             "INSERT IGNORE INTO mod_ipmanager_schema_migrations (version, description) VALUES (?, ?)",
             (migration.version, migration.description),

@@ -279,6 +279,63 @@ pub async fn reset_free_hints<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Resul
     Ok(())
 }
 
+/// The cooldown bound (`cooldown_ends_at`): never later than the end of any
+/// cooldown in its subnet, so an allocation reads from the subnet row alone
+/// that no cooldown has ended yet. Lowering is `LEAST`, which commutes, so
+/// concurrent releases need no lock for it; only raising does.
+const LOWERED_BOUND: &str = "COALESCE(LEAST(s.cooldown_ends_at, {end}), s.cooldown_ends_at, {end})";
+
+/// Lowers the bound of the subnet of address row `address_id` to the end of
+/// the cooldown that address has just started.
+pub async fn note_cooldown<Q: Queryable>(db: &mut Q, address_id: u64) -> Result<()> {
+    let bound = LOWERED_BOUND.replace("{end}", "a.cooldown_until");
+    db.exec_drop(
+        format!(
+            "UPDATE mod_ipmanager_subnets s JOIN mod_ipmanager_ip_addresses a ON a.subnet_id = s.id
+             SET s.updated_at = s.updated_at, s.cooldown_ends_at = {bound}
+             WHERE a.id = ? AND a.status = 'cooldown'"
+        ),
+        (address_id,),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Lowers the bounds of `subnet_ids` to the earliest cooldown end in each
+/// (after an import wrote cooldown rows).
+pub async fn note_cooldowns<Q: Queryable>(db: &mut Q, subnet_ids: &[u32]) -> Result<()> {
+    if subnet_ids.is_empty() {
+        return Ok(());
+    }
+    let list = subnet_ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    let bound = LOWERED_BOUND.replace("{end}", EARLIEST_COOLDOWN_END);
+    db.query_drop(format!(
+        "UPDATE mod_ipmanager_subnets s SET s.updated_at = s.updated_at, s.cooldown_ends_at = {bound} WHERE s.id IN ({list})"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Raises the bound of `subnet_id` to the earliest cooldown left in it, once
+/// ended ones were freed. The subnet row is locked first, so that a release
+/// that lowered the bound meanwhile has committed and is seen by the next
+/// statement (READ COMMITTED reads as of each statement).
+pub async fn refresh_cooldown_bound<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<()> {
+    let _: Option<u32> = db.exec_first("SELECT id FROM mod_ipmanager_subnets WHERE id = ? FOR UPDATE", (subnet_id,)).await?;
+    db.exec_drop(
+        format!(
+            "UPDATE mod_ipmanager_subnets s SET s.updated_at = s.updated_at, s.cooldown_ends_at = {EARLIEST_COOLDOWN_END}
+             WHERE s.id = ?"
+        ),
+        (subnet_id,),
+    )
+    .await?;
+    Ok(())
+}
+
+const EARLIEST_COOLDOWN_END: &str = "(SELECT MIN(a.cooldown_until) FROM mod_ipmanager_ip_addresses a
+    WHERE a.subnet_id = s.id AND a.status = 'cooldown')";
+
 /// Removes a subnet with its pools, addresses, rules, locks and relations.
 pub async fn delete_cascade<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<()> {
     db.exec_drop(

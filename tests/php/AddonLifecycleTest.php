@@ -74,7 +74,7 @@ final class AddonLifecycleTest extends TestCase
         $this->assertSame(['Frankfurt'], $this->column('SELECT name FROM mod_ipmanager_subnets'));
         $this->assertSame([256], $this->column('SELECT COUNT(*) FROM mod_ipmanager_ip_addresses'));
 
-        $this->assertStringContainsString('already at schema version 3', $this->harness->addon('activate'));
+        $this->assertStringContainsString('already at schema version 4', $this->harness->addon('activate'));
 
         $this->assertSame(['Frankfurt'], $this->column('SELECT name FROM mod_ipmanager_subnets'));
         $dashboard = $this->harness->call('ipmanager_dashboard', ['admin_id' => 1], []);
@@ -97,11 +97,11 @@ final class AddonLifecycleTest extends TestCase
         $this->assertSame(200, $browser->status);
         $this->assertStringContainsString('id="ipmanager-dashboard"', $html, 'the page works at once, without a schema problem');
         $this->assertSame(self::schemaTables(), $this->moduleTables());
-        $this->assertSame([1, 2, 3], $this->column('SELECT version FROM mod_ipmanager_schema_migrations ORDER BY version'));
+        $this->assertSame([1, 2, 3, 4], $this->column('SELECT version FROM mod_ipmanager_schema_migrations ORDER BY version'));
         $this->assertSame(['From 0.0.9'], $this->column('SELECT name FROM mod_ipmanager_subnets'));
         $this->assertSame($this->configVersion(), $this->settings()['version']);
         $this->assertSame(
-            ['IP Manager upgraded from 0.0.9: schema version 1 to 3.'],
+            ['IP Manager upgraded from 0.0.9: schema version 1 to 4.'],
             $this->column("SELECT details FROM mod_ipmanager_logs WHERE action = 'module_upgrade'")
         );
     }

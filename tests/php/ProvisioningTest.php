@@ -333,6 +333,7 @@ final class ProvisioningTest extends TestCase
 
         // Two hours later the addresses are the lowest free ones again.
         $this->pdo->exec("UPDATE mod_ipmanager_ip_addresses SET cooldown_until = NOW() - INTERVAL 1 MINUTE WHERE status = 'cooldown'");
+        $this->pdo->exec('UPDATE mod_ipmanager_subnets SET cooldown_ends_at = NOW() - INTERVAL 1 MINUTE WHERE cooldown_ends_at IS NOT NULL');
         $later = $this->service();
         $this->assertSame(['result' => 'success'], $this->action($later, 'Create'));
         $this->assertSame(['dedicatedip' => self::V4_FIRST, 'assignedips' => self::V6_FIRST],
