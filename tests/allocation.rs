@@ -122,6 +122,35 @@ async fn a_dedicated_pool_serves_only_its_client() {
 }
 
 #[tokio::test]
+async fn a_dedication_of_a_pool_this_process_allocates_from_applies_to_the_next_allocation() {
+    let db = TestDb::activated().await;
+    db.conn().await.query_drop("INSERT INTO tblclients (id, firstname) VALUES (7, 'Seven')").await.unwrap();
+    let subnet_id = subnet(&db, json!({"name": "S", "cidr": "203.0.113.0/28", "store_free_ips": "on"})).await;
+    let pool_id = pool(&db, json!({"name": "P", "subnet_id": subnet_id})).await;
+    assert_eq!(take(&db, Scope::Pool(pool_id), 1).await.unwrap(), "203.0.113.0");
+    assert_eq!(take(&db, Scope::Pool(pool_id), 2).await.unwrap(), "203.0.113.1", "the process now knows the pool is stored");
+    let dedicated = || async {
+        let flag: Option<bool> =
+            db.conn().await.exec_first("SELECT dedicated FROM mod_ipmanager_subnets WHERE id = ?", (subnet_id,)).await.unwrap();
+        flag
+    };
+    assert_eq!(dedicated().await, Some(false));
+
+    pool(&db, json!({"id": pool_id, "name": "P", "subnet_id": subnet_id, "dedicated_client_id": "7"})).await;
+    assert_eq!(dedicated().await, Some(true));
+    assert!(matches!(take(&db, Scope::Pool(pool_id), 3).await, Err(Error::Conflict(_))), "dedicated to client 7 at once");
+    let mut seven = recipient(4);
+    seven.client_id = 7;
+    let got = allocation::allocate(&mut db.conn().await, Scope::Pool(pool_id), &seven, &Actor::system()).await.unwrap();
+    assert_eq!(got.ip, "203.0.113.2");
+
+    pools::delete(db.conn().await, pool_id, &Actor::system()).await.unwrap();
+    assert_eq!(dedicated().await, Some(false), "the pool's dedication went with it");
+    assert_eq!(take(&db, Scope::Subnet(subnet_id), 5).await.unwrap(), "203.0.113.3");
+    db.drop().await;
+}
+
+#[tokio::test]
 async fn a_delegation_pool_hands_out_aligned_prefixes() {
     let db = TestDb::activated().await;
     // The subnet-router anycast address is a host on one link; a pool that

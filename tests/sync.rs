@@ -110,11 +110,7 @@ async fn each_case_of_the_guide_is_counted_and_applied() {
 #[tokio::test]
 async fn a_subnet_dedicated_to_another_client_is_not_synced_into() {
     let (db, stored) = setup().await;
-    db.conn()
-        .await
-        .exec_drop("INSERT INTO mod_ipmanager_subnet_locks (subnet_id, pool_id, client_id) VALUES (?, 0, 9)", (stored,))
-        .await
-        .unwrap();
+    ipmanager::store::subnets::set_lock(&mut db.conn().await, stored, 0, 9, 0).await.unwrap();
     let batches = all_batches(&db, true, false, 100).await;
     let dedicated: Vec<&str> = batches
         .iter()

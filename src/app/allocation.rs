@@ -205,12 +205,12 @@ impl Drop for OpenTransaction<'_> {
 /// The allocation transaction for a range this process has already seen
 /// stored, in two round trips instead of six: the first begins the
 /// transaction and, in one statement, locks the lowest free row and reads
-/// from the subnet row whether the subnet still stores its free addresses and
-/// whether a cooldown in it may have ended (its cooldown bound), and whether
-/// it has dedications; the second writes the address, the assignment and the
-/// log row and commits. Each statement costs the server more than a round
-/// trip costs here, so the checks ride along with the locking read, as
-/// subqueries (which do not lock what they read), and stay on small tables.
+/// from the subnet row whether the subnet still stores its free addresses,
+/// has dedications, or may have a cooldown that ended (its cooldown bound);
+/// the second writes the address, the assignment and the log row and
+/// commits. Each statement, and each subquery, costs the server more than a
+/// round trip costs here, so the checks are one primary-key subquery (which
+/// does not lock what it reads) riding along with the locking read.
 ///
 /// The transaction runs under REPEATABLE READ, the one exception to the
 /// connection's READ COMMITTED. Both levels see the same here: the reads
@@ -245,9 +245,8 @@ async fn allocate_stored(
                 "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
                  START TRANSACTION;
                  SELECT a.id, a.ip, a.pool_id,
-                        (SELECT store_free_ips = 1 AND (cooldown_ends_at IS NULL OR cooldown_ends_at > NOW())
+                        (SELECT store_free_ips = 1 AND dedicated = 0 AND (cooldown_ends_at IS NULL OR cooldown_ends_at > NOW())
                          FROM mod_ipmanager_subnets WHERE id = {subnet_id})
-                        AND NOT EXISTS (SELECT 1 FROM mod_ipmanager_subnet_locks WHERE subnet_id = {subnet_id})
                  FROM mod_ipmanager_ip_addresses a FORCE INDEX ({index})
                  WHERE a.{column} = {id} AND a.subnet_id = {subnet_id} AND a.status = 'free'
                  ORDER BY a.ip_bin LIMIT 1 FOR UPDATE SKIP LOCKED"

@@ -363,7 +363,7 @@ pub async fn delete(mut conn: Conn, id: u32, actor: &Actor) -> Result<Saved> {
             pool.name
         )));
     }
-    pools::delete(&mut tx, id).await?;
+    pools::delete(&mut tx, pool.subnet_id, id).await?;
     let message = format!("Pool \"{}\" ({}) deleted; its addresses stay in the subnet.", pool.name, pool.range);
     logs::record(&mut tx, actor, LogEntry { action: "pool_deleted", details: message.clone(), ..Default::default() }).await?;
     tx.commit().await?;

@@ -183,10 +183,12 @@ pub async fn relation_count<Q: Queryable>(db: &mut Q, pool_id: u32) -> Result<u6
         .unwrap_or(0))
 }
 
-pub async fn delete<Q: Queryable>(db: &mut Q, pool_id: u32) -> Result<()> {
+/// Deletes a pool of `subnet_id`; the caller holds the subnet row lock.
+pub async fn delete<Q: Queryable>(db: &mut Q, subnet_id: u32, pool_id: u32) -> Result<()> {
     db.exec_drop("UPDATE mod_ipmanager_ip_addresses SET pool_id = 0 WHERE pool_id = ?", (pool_id,)).await?;
     db.exec_drop("DELETE FROM mod_ipmanager_reservation_rules WHERE pool_id = ?", (pool_id,)).await?;
     db.exec_drop("DELETE FROM mod_ipmanager_subnet_locks WHERE pool_id = ?", (pool_id,)).await?;
+    crate::store::subnets::refresh_dedicated(db, subnet_id).await?;
     db.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = ?", (pool_id,)).await?;
     Ok(())
 }

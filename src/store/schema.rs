@@ -280,15 +280,18 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 4,
-        description: "per subnet, the earliest time a cooldown in it can end",
+        description: "per subnet, whether it has dedications and the earliest time a cooldown in it can end",
         statements: &[
-            // Never later than the end of any cooldown in the subnet (NULL: none),
-            // so an allocation can tell from the subnet row alone that no
-            // cooldown has ended; see app::allocation.
-            "ALTER TABLE mod_ipmanager_subnets ADD COLUMN cooldown_ends_at DATETIME NULL AFTER free_hint_bin",
-            "UPDATE mod_ipmanager_subnets s SET s.updated_at = s.updated_at, s.cooldown_ends_at =
-                (SELECT MIN(a.cooldown_until) FROM mod_ipmanager_ip_addresses a
-                 WHERE a.subnet_id = s.id AND a.status = 'cooldown')",
+            // What an allocation must know of a subnet, on its row, so that one
+            // primary-key read tells it (see app::allocation): whether the subnet
+            // or a pool of it is dedicated (mirrors mod_ipmanager_subnet_locks),
+            // and a time never later than the end of any cooldown in it (NULL: none).
+            "ALTER TABLE mod_ipmanager_subnets ADD COLUMN dedicated TINYINT(1) NOT NULL DEFAULT 0 AFTER free_hint_bin",
+            "ALTER TABLE mod_ipmanager_subnets ADD COLUMN cooldown_ends_at DATETIME NULL AFTER dedicated",
+            "UPDATE mod_ipmanager_subnets s SET s.updated_at = s.updated_at,
+                s.dedicated = EXISTS (SELECT 1 FROM mod_ipmanager_subnet_locks l WHERE l.subnet_id = s.id),
+                s.cooldown_ends_at = (SELECT MIN(a.cooldown_until) FROM mod_ipmanager_ip_addresses a
+                                      WHERE a.subnet_id = s.id AND a.status = 'cooldown')",
         ],
     },
 ];

@@ -368,6 +368,7 @@ pub async fn lock<Q: Queryable>(db: &mut Q, subnet_id: u32, pool_id: u32) -> Res
 }
 
 /// Dedicates a subnet or pool to one client and/or service; (0, 0) lifts it.
+/// The caller holds the subnet row lock (`find_for_update`).
 pub async fn set_lock<Q: Queryable>(db: &mut Q, subnet_id: u32, pool_id: u32, client_id: u32, service_id: u32) -> Result<()> {
     db.exec_drop("DELETE FROM mod_ipmanager_subnet_locks WHERE subnet_id = ? AND pool_id = ?", (subnet_id, pool_id)).await?;
     if client_id != 0 || service_id != 0 {
@@ -377,6 +378,19 @@ pub async fn set_lock<Q: Queryable>(db: &mut Q, subnet_id: u32, pool_id: u32, cl
         )
         .await?;
     }
+    refresh_dedicated(db, subnet_id).await
+}
+
+/// Brings the subnet row's `dedicated` flag in line with its dedications, in
+/// the transaction that changed them, under the subnet row lock (so two
+/// changes to one subnet cannot each miss the other's).
+pub async fn refresh_dedicated<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<()> {
+    db.exec_drop(
+        "UPDATE mod_ipmanager_subnets s
+         SET s.dedicated = EXISTS (SELECT 1 FROM mod_ipmanager_subnet_locks l WHERE l.subnet_id = s.id) WHERE s.id = ?",
+        (subnet_id,),
+    )
+    .await?;
     Ok(())
 }
 

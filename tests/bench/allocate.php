@@ -69,5 +69,5 @@ $ratio = $best['extension'] / $best['bare'];
 printf("allocate, %d processes x %d (best of %d):   extension %.0f/s | bare PDO %.0f/s | %.2fx (target >= 0.90x: %s)\n",
     PROCESSES, PER_PROCESS, ROUNDS, $best['extension'], $best['bare'], $ratio, bench_verdict($ratio >= 0.90));
 echo "  (bare PDO = BEGIN; SELECT ... FOR UPDATE SKIP LOCKED; UPDATE; INSERT assignment; INSERT log row; COMMIT:\n"
-    . "   the rows the extension writes, over the same kind of TCP connection; the extension also reads the subnet's\n"
-    . "   Store free IPs flag, its dedications and whether a cooldown has ended, which the bare transaction does not)\n";
+    . "   the rows the extension writes, over the same kind of TCP connection; the extension also reads its subnet's\n"
+    . "   row for Store free IPs, dedications and the cooldown bound, which the bare transaction does not)\n";
