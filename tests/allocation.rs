@@ -237,6 +237,49 @@ async fn an_address_whose_cooldown_ended_is_handed_out_lowest_first_again() {
 }
 
 #[tokio::test]
+async fn raising_the_cooldown_bound_never_waits_for_a_subnet_someone_else_holds() {
+    let db = TestDb::activated().await;
+    settings::set(&mut db.conn().await, settings::COOLDOWN_HOURS, "1").await.unwrap();
+    let stored = subnet(&db, json!({"name": "S", "cidr": "198.51.100.0/29", "store_free_ips": "on"})).await;
+    let first = take(&db, Scope::Subnet(stored), 1).await.unwrap();
+    let id: u64 =
+        db.conn().await.exec_first("SELECT id FROM mod_ipmanager_ip_addresses WHERE ip = ?", (&first,)).await.unwrap().unwrap();
+    allocation::release(&mut db.conn().await, id, &Actor::system()).await.unwrap();
+    db.conn()
+        .await
+        .query_drop(
+            "UPDATE mod_ipmanager_ip_addresses SET cooldown_until = NOW() - INTERVAL 1 MINUTE WHERE status = 'cooldown';
+             UPDATE mod_ipmanager_subnets SET cooldown_ends_at = NOW() - INTERVAL 1 MINUTE",
+        )
+        .await
+        .unwrap();
+    let bound = || async {
+        let ends: Option<Option<String>> = db
+            .conn()
+            .await
+            .exec_first("SELECT CAST(cooldown_ends_at AS CHAR) FROM mod_ipmanager_subnets WHERE id = ?", (stored,))
+            .await
+            .unwrap();
+        ends.flatten()
+    };
+
+    let mut holder = db.conn().await;
+    holder
+        .query_drop(format!("START TRANSACTION; SELECT id FROM mod_ipmanager_subnets WHERE id = {stored} FOR UPDATE"))
+        .await
+        .unwrap();
+    let taken = tokio::time::timeout(std::time::Duration::from_secs(5), take(&db, Scope::Subnet(stored), 2)).await;
+    assert_eq!(taken.expect("the allocation did not wait for the subnet lock").unwrap(), first, "freed and handed out");
+    assert!(bound().await.is_some(), "the bound stays low while the subnet is held");
+    holder.query_drop("ROLLBACK").await.unwrap();
+    drop(holder);
+
+    assert_eq!(take(&db, Scope::Subnet(stored), 3).await.unwrap(), "198.51.100.1");
+    assert_eq!(bound().await, None, "the next allocation raised it: no cooldown is left");
+    db.drop().await;
+}
+
+#[tokio::test]
 async fn a_parent_never_hands_out_the_addresses_of_its_children() {
     let db = TestDb::activated().await;
     let parent = subnet(&db, json!({"name": "Parent", "cidr": "10.0.0.0/23", "store_free_ips": "on"})).await;

@@ -319,9 +319,17 @@ pub async fn note_cooldowns<Q: Queryable>(db: &mut Q, subnet_ids: &[u32]) -> Res
 /// Raises the bound of `subnet_id` to the earliest cooldown left in it, once
 /// ended ones were freed. The subnet row is locked first, so that a release
 /// that lowered the bound meanwhile has committed and is seen by the next
-/// statement (READ COMMITTED reads as of each statement).
+/// statement (READ COMMITTED reads as of each statement). If another
+/// transaction holds that lock, the bound stays as it is (too low is always
+/// safe) for a later allocation to raise: waiting could deadlock against a
+/// transaction that locks the subnet first and then an address row the caller
+/// already holds.
 pub async fn refresh_cooldown_bound<Q: Queryable>(db: &mut Q, subnet_id: u32) -> Result<()> {
-    let _: Option<u32> = db.exec_first("SELECT id FROM mod_ipmanager_subnets WHERE id = ? FOR UPDATE", (subnet_id,)).await?;
+    let locked: Option<u32> =
+        db.exec_first("SELECT id FROM mod_ipmanager_subnets WHERE id = ? FOR UPDATE SKIP LOCKED", (subnet_id,)).await?;
+    if locked.is_none() {
+        return Ok(());
+    }
     db.exec_drop(
         format!(
             "UPDATE mod_ipmanager_subnets s SET s.updated_at = s.updated_at, s.cooldown_ends_at = {EARLIEST_COOLDOWN_END}
