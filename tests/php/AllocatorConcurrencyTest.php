@@ -97,6 +97,7 @@ final class AllocatorConcurrencyTest extends TestCase
                 $this->collect($worker);
             }
         }
+        $this->waitForKilledSessions();
 
         $assigned = (int) $this->pdo->query('SELECT COUNT(*) FROM mod_ipmanager_assignments')->fetchColumn();
         $this->assertGreaterThan(0, $assigned, 'the workers allocated before they were killed');
@@ -223,6 +224,27 @@ final class AllocatorConcurrencyTest extends TestCase
      * Exactly $assignments assignments, each on its own address row, which is
      * assigned; and no assigned row without its assignment.
      */
+    /**
+     * A killed worker's last batch of statements may still be running on the
+     * server (it ends in COMMIT or is rolled back when the server notices the
+     * client is gone); counting before its session ends would race it.
+     */
+    private function waitForKilledSessions(): void
+    {
+        $others = $this->pdo->prepare(
+            'SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()'
+        );
+        $deadline = microtime(true) + 10;
+        do {
+            $others->execute([$this->db]);
+            if ((int) $others->fetchColumn() === 0) {
+                return;
+            }
+            usleep(20_000);
+        } while (microtime(true) < $deadline);
+        $this->fail('the killed workers\' sessions were still open on the server after 10 s');
+    }
+
     private function assertConsistent(int $assignments): void
     {
         $counts = $this->pdo->query(
